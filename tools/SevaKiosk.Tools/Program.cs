@@ -1,0 +1,12 @@
+using System.CommandLine;
+using SevaKiosk.Tools.Diag;
+using SevaKiosk.Tools.Trace;
+
+// kioskctl: the vendor's and technician's tool. Every subcommand lives in its own feature folder.
+var root = new RootCommand("SevaKiosk tool for vendors and technicians: diagnose devices, decode traces, render receipts.")
+{
+    DiagCommands.Create(),
+    TraceCommands.Create(),
+};
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
