@@ -47,7 +47,7 @@ public sealed partial class KioskJournal
         _db.CreateCommand(tx, "UPDATE sessions SET tx_id=$tx WHERE id=$id").With("$tx", txId).With("$id", sessionId).Run();
 
         var record = ReadTransaction(tx, txId)!;
-        TransactionCreated?.Invoke(tx, record);
+        TransactionChanged?.Invoke(tx, record);
         Append(tx, sessionId, "TRANSACTION_CREATED", new { txId, seq, kind = kind.ToString(), amount = amount.Amount, credited = credited.Amount, excess = excess.Amount });
         return record;
     });
@@ -57,7 +57,9 @@ public sealed partial class KioskJournal
         _db.Commit(tx =>
         {
             var session = _db.CreateCommand(tx, "UPDATE transactions SET payment_status=$s, approval_ref=COALESCE($ref, approval_ref) WHERE tx_id=$tx RETURNING session_id")
-                .With("$s", status.ToString()).With("$ref", approvalRef).With("$tx", txId).Scalar() as string;
+                .With("$s", status.ToString()).With("$ref", approvalRef).With("$tx", txId).Scalar() as string
+                ?? throw new InvalidOperationException($"Journal has no transaction {txId}.");
+            TransactionChanged?.Invoke(tx, ReadTransaction(tx, txId)!);
             Append(tx, session, "PAYMENT_" + status.ToString().ToUpperInvariant(), new { txId, approvalRef });
             return 0;
         });

@@ -29,8 +29,11 @@ public sealed partial class KioskJournal : IDisposable
 
     public JournalDatabase Database => _db;
 
-    /// <summary>Called in the same commit as a transaction row: the MQTT outbox enqueues it there.</summary>
-    public Action<SqliteTransaction, JournalTransaction>? TransactionCreated { get; set; }
+    /// <summary>
+    /// Called inside the commit that creates a transaction or changes its payment status: the MQTT outbox enqueues the
+    /// record there, so the journal entry and its outbox entry are one atomic commit.
+    /// </summary>
+    public Action<SqliteTransaction, JournalTransaction>? TransactionChanged { get; set; }
 
     public static KioskJournal Open(string dataDirectory, IEnumerable<IJournalSchema>? schemas = null, TimeProvider? time = null, IJournalCommitHook? hook = null) =>
         new(JournalDatabase.Open(dataDirectory, schemas ?? [], hook), time);

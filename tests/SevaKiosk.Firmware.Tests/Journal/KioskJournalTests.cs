@@ -93,7 +93,7 @@ public class KioskJournalTests
         using var dir = new TempDirectory();
         using var journal = KioskJournal.Open(dir.Path);
         var outbox = new List<string>();
-        journal.TransactionCreated = (tx, t) => outbox.Add(t.TxId);
+        journal.TransactionChanged = (tx, t) => outbox.Add(t.TxId);
         journal.OpenSession("s1", "hi");
         journal.RecordBill("s1", Bill);
         foreach (var (code, value, seq) in new[] { (6, 500m, 1L), (5, 200m, 2L), (4, 100m, 3L), (3, 50m, 4L) })
@@ -119,7 +119,7 @@ public class KioskJournalTests
     {
         using var dir = new TempDirectory();
         using var journal = KioskJournal.Open(dir.Path);
-        journal.TransactionCreated = (_, _) => throw new InvalidOperationException("disk full");
+        journal.TransactionChanged = (_, _) => throw new InvalidOperationException("disk full");
         journal.OpenSession("s1", "hi");
 
         Assert.Throws<InvalidOperationException>(() => journal.CreateTransaction("s1", TransactionKind.Full, Money.Inr(10), Money.Inr(0), PaymentStatus.Pending));
