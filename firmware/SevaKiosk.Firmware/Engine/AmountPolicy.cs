@@ -70,7 +70,9 @@ public sealed record AmountPolicy(Money Due, Money Fee, AmountRule Rule, ExcessP
         {
             var posted = Ceiling is { } ceiling ? ceiling - Fee : credited - Fee;
             var excess = Ceiling is { } c2 ? credited - c2 : zero;
-            return new Settlement(TransactionKind.Full, posted, excess);
+            return posted > zero
+                ? new Settlement(TransactionKind.Full, posted, excess)
+                : new Settlement(TransactionKind.Voucher, zero, credited);
         }
 
         if (AllowsPartial && credited > Fee)

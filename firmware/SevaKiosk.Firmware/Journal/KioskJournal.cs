@@ -172,6 +172,17 @@ public sealed partial class KioskJournal : IDisposable
         });
     }
 
+    /// <summary>Gives a sessionless credited note a session (recovery of unattributed credits).</summary>
+    public void AttachNote(long noteId, string sessionId)
+    {
+        _db.Commit(tx =>
+        {
+            _db.CreateCommand(tx, "UPDATE notes SET session_id=$s WHERE id=$id AND session_id IS NULL").With("$s", sessionId).With("$id", noteId).Run();
+            Append(tx, sessionId, "NOTE_ATTACHED", new { noteId });
+            return 0;
+        });
+    }
+
     public void CloseSession(string sessionId, SessionState final, string outcome, string? message)
     {
         _db.Commit(tx =>
@@ -279,6 +290,8 @@ public sealed partial class KioskJournal : IDisposable
 
     private JournalNote Credit(SqliteTransaction tx, long noteId, Money? value, string? serial, long? creditSeq, string how)
     {
+        // A credit always lands in a batch: if the box was reported removed, the note still went somewhere countable.
+        EnsureOpenBatch(tx, "credit while no batch was open");
         _db.CreateCommand(tx, """
             UPDATE notes SET state='Credited', settled_at=$at, device_serial=COALESCE($serial, device_serial),
                 credit_seq=$seq, detail=$how,
