@@ -12,6 +12,13 @@ internal sealed record SspReply(byte SeqId, byte[] Data, byte[] Wire, bool Encry
     public byte Generic => Data[0];
 
     public bool IsOk => Data[0] == (byte)SspGenericResponse.Ok;
+
+    /// <summary>The generic response of a reply that carries nothing else.</summary>
+    public SspGenericResponse Bare()
+    {
+        Assert.Single(Data);
+        return (SspGenericResponse)Data[0];
+    }
 }
 
 /// <summary>
