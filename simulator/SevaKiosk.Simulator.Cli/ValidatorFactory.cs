@@ -34,7 +34,6 @@ internal static class ValidatorFactory
             ssp = ssp with { ChannelValues = ParseChannels(channels) };
         }
 
-        ssp.Validate();
         return ssp;
     }
 
