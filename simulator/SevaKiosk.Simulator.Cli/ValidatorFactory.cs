@@ -9,6 +9,7 @@ internal static class ValidatorFactory
 
     public static ISimulatedDevice Create(ValidatorOptions options) => options.Protocol switch
     {
+        "cctalk" => new Devices.Validators.CcTalk.CcTalkValidatorSimulator(),
         _ => throw new ArgumentException($"The {options.Protocol} validator simulator is not available in this build."),
     };
 }
