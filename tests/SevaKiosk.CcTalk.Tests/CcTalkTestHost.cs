@@ -109,9 +109,10 @@ internal sealed class CcTalkTestHost : IAsyncDisposable
                 EchoMismatches++;
             }
 
-            while (offset < n)
+            CcTalkReadResult result;
+            do
             {
-                var result = _reader.Read(_buffer.AsSpan(offset, n - offset), out var consumed);
+                result = _reader.Read(_buffer.AsSpan(offset, n - offset), out var consumed);
                 offset += consumed;
                 if (result == CcTalkReadResult.ChecksumError)
                 {
@@ -122,6 +123,7 @@ internal sealed class CcTalkTestHost : IAsyncDisposable
                     return new CcTalkTestReply(_reader.Header, _reader.Data.ToArray(), _reader.Source);
                 }
             }
+            while (result != CcTalkReadResult.NeedMoreData);
         }
     }
 

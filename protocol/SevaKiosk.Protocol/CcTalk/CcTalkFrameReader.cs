@@ -92,7 +92,11 @@ public sealed class CcTalkFrameReader
     /// <summary>Checksum or CRC computed over the last frame.</summary>
     public ushort ComputedChecksum { get; private set; }
 
-    /// <summary>Consumes bytes from <paramref name="input"/> until one result is available or the input is exhausted.</summary>
+    /// <summary>
+    /// Consumes bytes from <paramref name="input"/> until one result is available or the input is exhausted. A result may
+    /// come with all input consumed while another is already held (a frame found behind garbage), so call again (with
+    /// the rest of the input, possibly empty) until it returns <see cref="CcTalkReadResult.NeedMoreData"/>.
+    /// </summary>
     public CcTalkReadResult Read(ReadOnlySpan<byte> input, out int consumed)
     {
         consumed = 0;

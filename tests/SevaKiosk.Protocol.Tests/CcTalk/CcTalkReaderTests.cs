@@ -21,6 +21,19 @@ public class CcTalkReaderTests
     }
 
     [Fact]
+    public void A_frame_found_behind_garbage_is_returned_by_the_next_read_even_with_no_new_input()
+    {
+        var reader = new CcTalkFrameReader(CcTalkChecksumMode.Simple8, destination: 1);
+        byte[] line = [0x55, 0x66, .. AckTo1];
+
+        Assert.Equal(CcTalkReadResult.Garbage, reader.Read(line, out var consumed));
+        Assert.Equal(line.Length, consumed);
+        Assert.Equal(CcTalkReadResult.Frame, reader.Read([], out _));
+        Assert.Equal(2, reader.ResultOffset);
+        Assert.Equal(CcTalkReadResult.NeedMoreData, reader.Read([], out _));
+    }
+
+    [Fact]
     public void A_damaged_frame_is_a_checksum_error_and_the_next_frame_still_decodes()
     {
         var reader = new CcTalkFrameReader(CcTalkChecksumMode.Simple8);
@@ -182,13 +195,18 @@ public class CcTalkReaderTests
         while (offset < stream.Length)
         {
             var end = (int)Math.Min(stream.Length, (long)offset + chunk);
-            var input = stream.AsSpan(offset, end - offset);
-            var r = reader.Read(input, out var consumed);
-            offset += consumed;
-            if (r != CcTalkReadResult.NeedMoreData)
+            CcTalkReadResult r;
+            do
             {
-                results.Add((r, reader.ResultOffset, reader.ResultLength));
+                // A result can come with the whole chunk consumed and another one still held: read until it needs more.
+                r = reader.Read(stream.AsSpan(offset, end - offset), out var consumed);
+                offset += consumed;
+                if (r != CcTalkReadResult.NeedMoreData)
+                {
+                    results.Add((r, reader.ResultOffset, reader.ResultLength));
+                }
             }
+            while (r != CcTalkReadResult.NeedMoreData);
         }
 
         CcTalkReadResult flushed;

@@ -118,11 +118,17 @@ public sealed class CcTalkValidatorSimulator : ISimulatedDevice
                 await SendAsync(link, input.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             }
 
+            // The reader may hold a result after consuming all input (a frame behind garbage): read until it needs more.
             var offset = 0;
-            while (offset < n)
+            while (true)
             {
-                var length = NextReply(reader, input.AsSpan(offset, n - offset), out var consumed, replyData, reply);
+                var length = NextReply(reader, input.AsSpan(offset, n - offset), out var consumed, out var more, replyData, reply);
                 offset += consumed;
+                if (!more)
+                {
+                    break;
+                }
+
                 if (length == 0)
                 {
                     continue;
@@ -145,10 +151,12 @@ public sealed class CcTalkValidatorSimulator : ISimulatedDevice
     }
 
     /// <summary>Reads until the next frame for us and builds the reply; 0 when there is nothing to send.</summary>
-    private int NextReply(CcTalkFrameReader reader, ReadOnlySpan<byte> input, out int consumed, byte[] replyData, byte[] reply)
+    private int NextReply(CcTalkFrameReader reader, ReadOnlySpan<byte> input, out int consumed, out bool more, byte[] replyData, byte[] reply)
     {
         // Damaged frames and garbage get no answer: the host times out and retries, as with a real device.
-        if (reader.Read(input, out consumed) != CcTalkReadResult.Frame)
+        var result = reader.Read(input, out consumed);
+        more = result != CcTalkReadResult.NeedMoreData;
+        if (result != CcTalkReadResult.Frame)
         {
             return 0;
         }
