@@ -41,13 +41,7 @@ public sealed record CcTalkBillId(string Country, int ValueCode, string Issue)
     public static bool TryParse(ReadOnlySpan<byte> data, out CcTalkBillId? billId)
     {
         billId = null;
-        var end = data.Length;
-        while (end > 0 && data[end - 1] is 0 or (byte)' ')
-        {
-            end--;
-        }
-
-        data = data[..end];
+        data = CcTalkReply.TrimPadding(data);
         if (data.SequenceEqual("......."u8))
         {
             return true;

@@ -33,19 +33,26 @@ public static class CcTalkReply
     /// Trailing NULs and spaces are trimmed; bytes outside printable ASCII become '?', so a trace never breaks.</summary>
     public static string Ascii(ReadOnlySpan<byte> data)
     {
+        data = TrimPadding(data);
+        var text = new StringBuilder(data.Length);
+        foreach (var b in data)
+        {
+            text.Append(b is >= 0x20 and <= 0x7E ? (char)b : '?');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Drops the trailing NULs and spaces some devices pad their ASCII replies with.</summary>
+    public static ReadOnlySpan<byte> TrimPadding(ReadOnlySpan<byte> data)
+    {
         var end = data.Length;
         while (end > 0 && data[end - 1] is 0 or (byte)' ')
         {
             end--;
         }
 
-        var text = new StringBuilder(end);
-        foreach (var b in data[..end])
-        {
-            text.Append(b is >= 0x20 and <= 0x7E ? (char)b : '?');
-        }
-
-        return text.ToString();
+        return data[..end];
     }
 
     /// <summary>

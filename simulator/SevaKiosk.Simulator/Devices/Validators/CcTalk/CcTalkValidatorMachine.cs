@@ -187,24 +187,15 @@ internal sealed class CcTalkValidatorMachine : IDisposable
         const byte Ack = (byte)CcTalkHeader.Ack;
         const byte Nak = (byte)CcTalkHeader.Nak;
         length = 0;
+        if (IdentificationText((CcTalkHeader)header) is { } text)
+        {
+            length = Ascii(text, reply);
+            return Ack;
+        }
+
         switch ((CcTalkHeader)header)
         {
             case CcTalkHeader.SimplePoll:
-                return Ack;
-            case CcTalkHeader.RequestManufacturerId:
-                length = Ascii(_options.ManufacturerId, reply);
-                return Ack;
-            case CcTalkHeader.RequestEquipmentCategoryId:
-                length = Ascii(_options.EquipmentCategory, reply);
-                return Ack;
-            case CcTalkHeader.RequestProductCode:
-                length = Ascii(_options.ProductCode, reply);
-                return Ack;
-            case CcTalkHeader.RequestBuildCode:
-                length = Ascii(_options.BuildCode, reply);
-                return Ack;
-            case CcTalkHeader.RequestSoftwareRevision:
-                length = Ascii(_options.SoftwareRevision, reply);
                 return Ack;
             case CcTalkHeader.RequestSerialNumber:
                 CcTalkReply.SerialNumber(_options.SerialNumber).CopyTo(reply);
@@ -282,6 +273,16 @@ internal sealed class CcTalkValidatorMachine : IDisposable
                 return Nak;
         }
     }
+
+    private string? IdentificationText(CcTalkHeader header) => header switch
+    {
+        CcTalkHeader.RequestManufacturerId => _options.ManufacturerId,
+        CcTalkHeader.RequestEquipmentCategoryId => _options.EquipmentCategory,
+        CcTalkHeader.RequestProductCode => _options.ProductCode,
+        CcTalkHeader.RequestBuildCode => _options.BuildCode,
+        CcTalkHeader.RequestSoftwareRevision => _options.SoftwareRevision,
+        _ => null,
+    };
 
     private byte Route(ReadOnlySpan<byte> data, Span<byte> reply, out int length)
     {
@@ -367,16 +368,11 @@ internal sealed class CcTalkValidatorMachine : IDisposable
         return new JsonObject { ["outcome"] = "stacking", ["billType"] = bill!.Type };
     }
 
-    private void StartEscrowTimer()
-    {
-        _escrowTimer?.Dispose();
-        var generation = ++_timerGeneration;
-        _escrowTimer = _time.CreateTimer(_ => OnEscrowTimeout(generation), null, _options.EscrowTimeout, Timeout.InfiniteTimeSpan);
-    }
+    private void StartEscrowTimer() => _escrowTimer = Schedule(_escrowTimer, _options.EscrowTimeout, OnEscrowTimeout);
 
-    private void OnEscrowTimeout(int generation) => Locked(() =>
+    private void OnEscrowTimeout()
     {
-        if (_disposed || generation != _timerGeneration || _escrow is not { } bill)
+        if (_escrow is not { } bill)
         {
             return;
         }
@@ -384,20 +380,36 @@ internal sealed class CcTalkValidatorMachine : IDisposable
         _escrow = null;
         Note("escrow_timeout", BillJson(bill));
         StartTransport(bill, toCashbox: false);
-    });
+    }
 
     private void StartTransport(CcTalkBillDefinition bill, bool toCashbox)
     {
         _moving = bill;
         _movingToCashbox = toCashbox;
-        _transportTimer?.Dispose();
-        var generation = ++_timerGeneration;
-        _transportTimer = _time.CreateTimer(_ => OnTransportDone(generation), null, _options.TransportTime, Timeout.InfiniteTimeSpan);
+        _transportTimer = Schedule(_transportTimer, _options.TransportTime, OnTransportDone);
     }
 
-    private void OnTransportDone(int generation) => Locked(() =>
+    /// <summary>One-shot timer whose callback runs under the lock, and only if no later timer or reset superseded it.</summary>
+    private ITimer Schedule(ITimer? previous, TimeSpan due, Action onDue)
     {
-        if (_disposed || generation != _timerGeneration || _moving is not { } bill)
+        previous?.Dispose();
+        var generation = ++_timerGeneration;
+        return _time.CreateTimer(
+            _ => Locked(() =>
+            {
+                if (!_disposed && generation == _timerGeneration)
+                {
+                    onDue();
+                }
+            }),
+            null,
+            due,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnTransportDone()
+    {
+        if (_moving is not { } bill)
         {
             return;
         }
@@ -416,7 +428,7 @@ internal sealed class CcTalkValidatorMachine : IDisposable
             _cashboxFull = true;
             Queue(CcTalkBillEvent.Status(CcTalkBillEventCode.StackerFull));
         }
-    });
+    }
 
     private void Restart(string cause)
     {
@@ -473,17 +485,13 @@ internal sealed class CcTalkValidatorMachine : IDisposable
             details ??= BillJson(bill);
         }
 
-        foreach (var (key, value) in details ?? [])
-        {
-            line[key] = value?.DeepClone();
-        }
-
-        _pending.Add(line);
+        Publish(line, details);
     }
 
-    private void Note(string name, JsonObject? details = null)
+    private void Note(string name, JsonObject? details = null) => Publish(new JsonObject { ["event"] = name }, details);
+
+    private void Publish(JsonObject line, JsonObject? details)
     {
-        var line = new JsonObject { ["event"] = name };
         foreach (var (key, value) in details ?? [])
         {
             line[key] = value?.DeepClone();
