@@ -13,6 +13,7 @@ internal static class ValidatorFactory
     public static ISimulatedDevice Create(ValidatorOptions options) => options.Protocol switch
     {
         "ssp" => new SimulatedSspValidator(SspOptions(options)),
+        "cctalk" => new Devices.Validators.CcTalk.CcTalkValidatorSimulator(),
         _ => throw new ArgumentException($"The {options.Protocol} validator simulator is not available in this build."),
     };
 
