@@ -16,7 +16,7 @@ public class UpstreamPn532BindingTests
     public async Task Binding_opens_the_port_wakes_the_chip_and_reads_its_firmware_version()
     {
         await using var sim = new SimulatedPn532Harness();
-        using var pn532 = new Pn532(sim.PortPath);
+        using var pn532 = OpenBinding(sim.PortPath);
 
         Assert.NotNull(pn532.FirmwareVersion);
         Assert.True(pn532.FirmwareVersion!.IsPn532);
@@ -28,7 +28,7 @@ public class UpstreamPn532BindingTests
     {
         await using var sim = new SimulatedPn532Harness();
         sim.Control("""{"tap":{"uid":"04A224B1C35E80","type":"ultralight","ndef":"family=RJ-1234567890;name=Sunita Devi"}}""");
-        using var pn532 = new Pn532(sim.PortPath);
+        using var pn532 = OpenBinding(sim.PortPath);
 
         var listed = pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA);
         Assert.NotNull(listed);
@@ -50,7 +50,7 @@ public class UpstreamPn532BindingTests
     {
         await using var sim = new SimulatedPn532Harness();
         sim.Control("""{"tap":{"uid":"A1B2C3D4","type":"mifare-classic","blocks":{"8":"text:RJ-1234567890"},"keys":{"2":{"keyA":"0102030405A6"}}}}""");
-        using var pn532 = new Pn532(sim.PortPath);
+        using var pn532 = OpenBinding(sim.PortPath);
         var target = pn532.TryDecode106kbpsTypeA(pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA).AsSpan(1))!;
         var card = new MifareCard(pn532, target.TargetNumber) { SerialNumber = target.NfcId, KeyA = Convert.FromHexString("FFFFFFFFFFFF") };
         card.SetCapacity(target.Atqa, target.Sak);
@@ -73,15 +73,12 @@ public class UpstreamPn532BindingTests
     {
         await using var sim = new SimulatedPn532Harness();
         sim.Control("""{"tap":{"uid":"A1B2C3D4","type":"mifare-classic","ndef":["family=RJ-1234567890","card=JAN-0042-7781","name=Ramesh Kumar Meena"]}}""");
-        using var pn532 = new Pn532(sim.PortPath);
+        using var pn532 = OpenBinding(sim.PortPath);
         var target = pn532.TryDecode106kbpsTypeA(pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA).AsSpan(1))!;
         var card = new MifareCard(pn532, target.TargetNumber) { SerialNumber = target.NfcId };
         card.SetCapacity(target.Atqa, target.Sak);
 
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        sim.Device.EventOccurred += e => log.Enqueue(e.ToJsonString());
-        var ok = card.TryReadNdefMessage(out var message);
-        Assert.True(ok, string.Join("\n", log));
+        Assert.True(card.TryReadNdefMessage(out var message));
         Assert.Equal(
             ["family=RJ-1234567890", "card=JAN-0042-7781", "name=Ramesh Kumar Meena"],
             message.Records.Select(r => new TextRecord(r).Text).ToArray());
@@ -91,7 +88,7 @@ public class UpstreamPn532BindingTests
     public async Task Binding_finds_no_target_when_the_field_is_empty()
     {
         await using var sim = new SimulatedPn532Harness();
-        using var pn532 = new Pn532(sim.PortPath);
+        using var pn532 = OpenBinding(sim.PortPath);
 
         Assert.Null(pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA));
     }
@@ -104,5 +101,25 @@ public class UpstreamPn532BindingTests
 
         var ex = Assert.ThrowsAny<Exception>(() => new Pn532(sim.PortPath));
         Assert.Contains("PN532", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Opens the binding by path. The binding gives the chip only 5 ms to answer the wake-up sequence before it flushes
+    /// the port; on a loaded 2-core CI machine the answer can come later and shift every following reply by one frame,
+    /// so the constructor's own version check fails. A real driver retries opening; so do these tests (at most 3 times).
+    /// </summary>
+    internal static Pn532 OpenBinding(string port)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new Pn532(port);
+            }
+            catch (Exception ex) when (attempt < 3 && ex.Message.Contains("PN532", StringComparison.Ordinal))
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 }
