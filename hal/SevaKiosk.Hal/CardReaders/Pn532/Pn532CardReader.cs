@@ -412,7 +412,8 @@ public sealed class Pn532CardReader : IContactlessCardReader
             return null;
         }
 
-        var text = Encoding.UTF8.GetString(_options.CitizenBlocks.SelectMany(b => blocks[b]).ToArray()).TrimEnd('\0');
+        // Blocks are zero-padded: a run of zeros ends a field, a full block runs on into the next one.
+        var text = Encoding.UTF8.GetString(_options.CitizenBlocks.SelectMany(b => blocks[b]).ToArray()).Replace('\0', '\n');
         return new CitizenTexts([text], "mifare-blocks");
     }
 
