@@ -19,8 +19,7 @@ public class Pn532CardReaderTests
         var removed = new ConcurrentQueue<PresentedCard>();
         reader.CardPresented += (_, e) => presented.Enqueue(e.Card);
         reader.CardRemoved += (_, e) => removed.Enqueue(e.Card);
-        await reader.StartAsync(CancellationToken.None);
-        Assert.Equal(DeviceState.Online, reader.State);
+        await StartOnlineAsync(reader);
         Assert.Equal("PN532", reader.Capabilities!.Model);
 
         sim.Control(Citizen);
@@ -42,7 +41,7 @@ public class Pn532CardReaderTests
     {
         await using var sim = new SimulatedPn532Harness();
         await using var reader = NewReader(sim);
-        await reader.StartAsync(CancellationToken.None);
+        await StartOnlineAsync(reader);
         sim.Control(Citizen);
         await Eventually.TrueAsync(() => reader.Status.Presence == CardPresence.Present, "the card");
 
@@ -63,7 +62,7 @@ public class Pn532CardReaderTests
             CitizenBlocks = [8, 9],
             PollInterval = TimeSpan.FromMilliseconds(30),
         });
-        await reader.StartAsync(CancellationToken.None);
+        await StartOnlineAsync(reader);
 
         sim.Control("""{"tap":{"uid":"A1B2C3D4","type":"mifare-classic","ndef":["family=RJ-2222","name=Ramesh Kumar Meena"]}}""");
         await Eventually.TrueAsync(() => reader.Status.Card?.Uid == "A1B2C3D4", "the NDEF card");
@@ -89,7 +88,7 @@ public class Pn532CardReaderTests
             MifareKeys = [new MifareSectorKey(2, "FFFFFFFFFFFF")],
             PollInterval = TimeSpan.FromMilliseconds(30),
         });
-        await reader.StartAsync(CancellationToken.None);
+        await StartOnlineAsync(reader);
         sim.Control("""{"tap":{"uid":"0A0B0C0D","type":"mifare-classic","keys":{"2":{"keyA":"0102030405A6"}}}}""");
         await Eventually.TrueAsync(() => reader.Status.Presence == CardPresence.Present, "the card");
 
@@ -105,7 +104,7 @@ public class Pn532CardReaderTests
         await using var reader = NewReader(sim);
         var removed = new ConcurrentQueue<PresentedCard>();
         reader.CardRemoved += (_, e) => removed.Enqueue(e.Card);
-        await reader.StartAsync(CancellationToken.None);
+        await StartOnlineAsync(reader);
         var longText = "family=RJ-1234567890;card=JAN-0042-7781;name=" + new string('A', 80);
         sim.Control($$$"""{"tap":{"uid":"04A224B1C35E80","type":"ultralight","ndef":"{{{longText}}}"}}""");
         await Eventually.TrueAsync(() => reader.Status.Presence == CardPresence.Present, "the card");
@@ -136,8 +135,8 @@ public class Pn532CardReaderTests
         await using var reader = NewReader(sim);
         var raised = new ConcurrentQueue<DeviceFault>();
         reader.FaultRaised += (_, e) => raised.Enqueue(e.Fault);
-        await reader.StartAsync(CancellationToken.None);
-        Assert.Equal(DeviceState.Online, reader.State);
+        await StartOnlineAsync(reader);
+        raised.Clear();
 
         sim.Control("""{"silent":true}""");
         await Eventually.TrueAsync(() => reader.State == DeviceState.Offline, "the reader to go offline");
@@ -181,6 +180,13 @@ public class Pn532CardReaderTests
 
         var trailer = Assert.Throws<DeviceConfigurationException>(() => new Pn532CardReaderOptions { Port = "/dev/null", CitizenBlocks = [4, 7] }.Validate());
         Assert.Equal("CardReader:CitizenBlocks:1", trailer.Key);
+    }
+
+    /// <summary>Starts the reader and waits until it is online (a first open can miss the binding's deadlines under load; the driver retries).</summary>
+    private static async Task StartOnlineAsync(Pn532CardReader reader)
+    {
+        await reader.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => reader.State == DeviceState.Online, "the reader to come online");
     }
 
     private static Pn532CardReader NewReader(SimulatedPn532Harness sim, Pn532CardReaderOptions? options = null) => new(options ?? new Pn532CardReaderOptions

@@ -30,7 +30,7 @@ public class UpstreamPn532BindingTests
         sim.Control("""{"tap":{"uid":"04A224B1C35E80","type":"ultralight","ndef":"family=RJ-1234567890;name=Sunita Devi"}}""");
         using var pn532 = OpenBinding(sim.PortPath);
 
-        var listed = pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA);
+        var listed = Retry(() => pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA));
         Assert.NotNull(listed);
         var target = pn532.TryDecode106kbpsTypeA(listed.AsSpan(1));
         Assert.NotNull(target);
@@ -39,8 +39,9 @@ public class UpstreamPn532BindingTests
 
         var card = new UltralightCard(pn532, target.TargetNumber);
         Assert.Equal(UltralightCardType.UltralightNtag213, card.UltralightCardType);
-        Assert.True(card.IsFormattedNdef());
-        Assert.True(card.TryReadNdefMessage(out var message));
+        Assert.True(Retry(card.IsFormattedNdef));
+        NdefMessage message = new();
+        Assert.True(Retry(() => card.TryReadNdefMessage(out message)));
         var text = new TextRecord(Assert.Single(message.Records));
         Assert.Equal("family=RJ-1234567890;name=Sunita Devi", text.Text);
     }
@@ -51,7 +52,7 @@ public class UpstreamPn532BindingTests
         await using var sim = new SimulatedPn532Harness();
         sim.Control("""{"tap":{"uid":"A1B2C3D4","type":"mifare-classic","blocks":{"8":"text:RJ-1234567890"},"keys":{"2":{"keyA":"0102030405A6"}}}}""");
         using var pn532 = OpenBinding(sim.PortPath);
-        var target = pn532.TryDecode106kbpsTypeA(pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA).AsSpan(1))!;
+        var target = pn532.TryDecode106kbpsTypeA(Retry(() => pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA)).AsSpan(1))!;
         var card = new MifareCard(pn532, target.TargetNumber) { SerialNumber = target.NfcId, KeyA = Convert.FromHexString("FFFFFFFFFFFF") };
         card.SetCapacity(target.Atqa, target.Sak);
         Assert.Equal(MifareCardCapacity.Mifare1K, card.Capacity);
@@ -62,9 +63,9 @@ public class UpstreamPn532BindingTests
 
         Assert.True(card.ReselectCard());
         card.KeyA = Convert.FromHexString("0102030405A6");
-        Assert.True(card.RunMifareCardCommand() >= 0);
+        Assert.True(Retry(() => card.RunMifareCardCommand() >= 0));
         card.Command = MifareCardCommand.Read16Bytes;
-        Assert.True(card.RunMifareCardCommand() > 0);
+        Assert.True(Retry(() => card.RunMifareCardCommand() > 0));
         Assert.Equal("RJ-1234567890", System.Text.Encoding.UTF8.GetString(card.Data).TrimEnd('\0'));
     }
 
@@ -74,11 +75,12 @@ public class UpstreamPn532BindingTests
         await using var sim = new SimulatedPn532Harness();
         sim.Control("""{"tap":{"uid":"A1B2C3D4","type":"mifare-classic","ndef":["family=RJ-1234567890","card=JAN-0042-7781","name=Ramesh Kumar Meena"]}}""");
         using var pn532 = OpenBinding(sim.PortPath);
-        var target = pn532.TryDecode106kbpsTypeA(pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA).AsSpan(1))!;
+        var target = pn532.TryDecode106kbpsTypeA(Retry(() => pn532.ListPassiveTarget(MaxTarget.One, TargetBaudRate.B106kbpsTypeA)).AsSpan(1))!;
         var card = new MifareCard(pn532, target.TargetNumber) { SerialNumber = target.NfcId };
         card.SetCapacity(target.Atqa, target.Sak);
 
-        Assert.True(card.TryReadNdefMessage(out var message));
+        NdefMessage message = new();
+        Assert.True(Retry(() => card.TryReadNdefMessage(out message)));
         Assert.Equal(
             ["family=RJ-1234567890", "card=JAN-0042-7781", "name=Ramesh Kumar Meena"],
             message.Records.Select(r => new TextRecord(r).Text).ToArray());
@@ -122,5 +124,21 @@ public class UpstreamPn532BindingTests
                 Thread.Sleep(50);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs one binding call up to 3 times until it succeeds. The binding waits about 90 ms for each ACK and answer; on a
+    /// loaded 2-core machine a scheduling stall can outlast that once, which the binding reports exactly like "no
+    /// card". The kiosk driver copes by polling again; these tests allow the same, and still check every byte read.
+    /// </summary>
+    private static T Retry<T>(Func<T> call)
+    {
+        var result = call();
+        for (var attempt = 2; attempt <= 3 && (result is null || result is false); attempt++)
+        {
+            result = call();
+        }
+
+        return result;
     }
 }

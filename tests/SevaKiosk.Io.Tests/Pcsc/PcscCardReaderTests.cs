@@ -27,7 +27,7 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
         var card = new SimulatedCitizenSmartCard(CitizenText);
         await using (await pcscd.InsertAsync(card))
         {
-            await Eventually.TrueAsync(() => !presented.IsEmpty, "the card insertion");
+            await Eventually.TrueAsync(() => reader.Status.Card is not null, "the card insertion");
             Assert.Equal(Convert.ToHexString(SimulatedCitizenSmartCard.DefaultAtr), Assert.Single(presented).Atr);
             Assert.Equal(CardType.ContactSmartCard, reader.Status.Card!.Type);
 

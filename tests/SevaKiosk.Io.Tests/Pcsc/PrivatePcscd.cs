@@ -24,6 +24,9 @@ public sealed class PrivatePcscd : IAsyncLifetime
 
     public string NetworkNamespace { get; private set; } = string.Empty;
 
+    /// <summary>vpcd's first slot, where <see cref="InsertAsync"/> puts cards.</summary>
+    public const string ReaderName = "SevaKiosk Virtual PCD 00 00";
+
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : string.Empty;
 
     private string LogPath => Path.Combine(_directory, "pcscd.log");
@@ -78,7 +81,7 @@ public sealed class PrivatePcscd : IAsyncLifetime
     public async Task<InsertedCard> InsertAsync(SimulatedCitizenSmartCard card)
     {
         var socket = await VpcdConnection.ConnectAsync(VpcdConnection.DefaultPort, NetworkNamespace);
-        return new InsertedCard(card, socket);
+        return new InsertedCard(card, socket, ReaderName);
     }
 
     public async Task DisposeAsync()
@@ -107,9 +110,11 @@ public sealed class PrivatePcscd : IAsyncLifetime
         private readonly NetworkStream _stream;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _serving;
+        private readonly string _reader;
 
-        internal InsertedCard(SimulatedCitizenSmartCard card, Socket socket)
+        internal InsertedCard(SimulatedCitizenSmartCard card, Socket socket, string reader)
         {
+            _reader = reader;
             _socket = socket;
             _stream = new NetworkStream(socket, ownsSocket: true);
             _serving = Task.Run(() => card.RunAsync(_stream, _stop.Token));
@@ -129,6 +134,16 @@ public sealed class PrivatePcscd : IAsyncLifetime
             }
 
             _stop.Dispose();
+
+            // vpcd notices a card that went away only at pcscd's next presence poll; wait for it, so that the next
+            // test does not see this card still "present" and talk to a closed connection.
+            using var context = PcscContext.Establish();
+            var deadline = Environment.TickCount64 + 5000;
+            var state = context.WaitForChange(_reader, null, TimeSpan.Zero);
+            while (state is { Present: true } && Environment.TickCount64 < deadline)
+            {
+                state = context.WaitForChange(_reader, state, TimeSpan.FromMilliseconds(500)) ?? state;
+            }
         }
     }
 }

@@ -159,6 +159,11 @@ public sealed class PcscCardReader : ICardReader
         {
             throw new CardReadException(CardReadFailure.ReaderOffline, ex.Message);
         }
+        catch (PcscException ex)
+        {
+            // SCARD_E_NOT_TRANSACTED and the like: the exchange broke down; nothing partial is returned.
+            throw new CardReadException(CardReadFailure.Unreadable, $"The card exchange failed; nothing was read ({ex.Message}).");
+        }
     }
 
     private void Run()
@@ -240,7 +245,13 @@ public sealed class PcscCardReader : ICardReader
     private void Apply(PcscReaderState state)
     {
         var current = _status.Current.Card;
-        if (state.Present && state.Atr.Length > 0 && !state.Mute)
+        if (state.Present && (state.Mute || state.Atr.Length == 0))
+        {
+            // In the slot but not (yet) answering a reset: pcscd reports this while it powers the card up. Not a removal.
+            return;
+        }
+
+        if (state.Present)
         {
             var atr = Convert.ToHexString(state.Atr);
             if (current?.Atr == atr)

@@ -26,7 +26,7 @@ namespace SevaKiosk.Hal.CardReaders.Pn532;
 /// </remarks>
 public sealed class Pn532CardReader : IContactlessCardReader
 {
-    private const int FailedHeartbeatsBeforeOffline = 2;
+    private const int FailedHeartbeatsBeforeOffline = 3;
 
     private readonly Pn532CardReaderOptions _options;
     private readonly TimeProvider _time;

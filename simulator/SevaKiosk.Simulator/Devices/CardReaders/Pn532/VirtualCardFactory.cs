@@ -38,7 +38,9 @@ public static class VirtualCardFactory
         }
         catch (ArgumentException ex)
         {
-            throw new SimulatorControlException(ex.Message, ex);
+            // The message without ArgumentException's " (Parameter 'x')" suffix: it is shown to whoever typed the command.
+            var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw new SimulatorControlException(message, ex);
         }
     }
 
