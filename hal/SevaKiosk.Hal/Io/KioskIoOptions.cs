@@ -30,6 +30,22 @@ public sealed record KioskIoOptions
 {
     public const string Section = "KioskIo";
 
+    /// <summary>
+    /// The reference wiring (BCM numbers on a Raspberry Pi 40-pin header): door 17, cash box 27, service key 22, LEDs
+    /// 5/6/13, buzzer 19, validator relay 26 on an active-low opto relay board. Used by the simulator and diagnostics.
+    /// </summary>
+    public static KioskIoOptions ReferenceWiring { get; } = new()
+    {
+        Door = new InputPin { Pin = 17 },
+        CashBox = new InputPin { Pin = 27, ActiveLow = true },
+        ServiceKey = new InputPin { Pin = 22, ActiveLow = true },
+        InServiceLed = new OutputPin { Pin = 5 },
+        OutOfServiceLed = new OutputPin { Pin = 6 },
+        AttentionLed = new OutputPin { Pin = 13 },
+        Buzzer = new OutputPin { Pin = 19 },
+        ValidatorRelay = new OutputPin { Pin = 26, ActiveLow = true },
+    };
+
     public string Name { get; init; } = "io";
 
     /// <summary>Active = door open.</summary>

@@ -10,16 +10,8 @@ namespace SevaKiosk.Io.Tests.Io;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes through IAsyncLifetime.DisposeAsync.")]
 public sealed class KioskIoBoardTests : IAsyncLifetime
 {
-    private static readonly KioskIoOptions PinMap = new()
+    private static readonly KioskIoOptions PinMap = KioskIoOptions.ReferenceWiring with
     {
-        Door = new InputPin { Pin = 17 },
-        CashBox = new InputPin { Pin = 27, ActiveLow = true },
-        ServiceKey = new InputPin { Pin = 22, ActiveLow = true },
-        InServiceLed = new OutputPin { Pin = 5 },
-        OutOfServiceLed = new OutputPin { Pin = 6 },
-        AttentionLed = new OutputPin { Pin = 13 },
-        Buzzer = new OutputPin { Pin = 19 },
-        ValidatorRelay = new OutputPin { Pin = 26, ActiveLow = true },
         Debounce = TimeSpan.FromMilliseconds(50),
         PollInterval = TimeSpan.FromMilliseconds(10),
         RelayOffTime = TimeSpan.FromSeconds(3),

@@ -47,14 +47,7 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
         await using var reader = new PcscCardReader(new PcscCardReaderOptions { SocketPath = pcscd.SocketPath, Reader = "Virtual PCD 00 00" });
         await reader.StartAsync(CancellationToken.None);
         var card = new SimulatedCitizenSmartCard(CitizenText);
-        var apdus = new ConcurrentQueue<string>();
-        card.EventOccurred += e =>
-        {
-            if ((string?)e["event"] == "apdu")
-            {
-                apdus.Enqueue($"{e["command"]}>{e["response"]}");
-            }
-        };
+        var apdus = RecordApdus(card);
 
         await using (await pcscd.InsertAsync(card))
         {
@@ -81,14 +74,7 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
         await using var reader = new PcscCardReader(new PcscCardReaderOptions { SocketPath = pcscd.SocketPath, Reader = "Virtual PCD 00 00" });
         await reader.StartAsync(CancellationToken.None);
         var card = new SimulatedCitizenSmartCard(CitizenText);
-        var apdus = new ConcurrentQueue<string>();
-        card.EventOccurred += e =>
-        {
-            if ((string?)e["event"] == "apdu")
-            {
-                apdus.Enqueue($"{e["command"]}>{e["response"]}");
-            }
-        };
+        var apdus = RecordApdus(card);
 
         await using (await pcscd.InsertAsync(card))
         {
@@ -113,5 +99,19 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
         Assert.Equal("card-reader.offline", fault.Code);
         Assert.Contains("ACS ACR39U", fault.Message, StringComparison.Ordinal);
         Assert.Contains("SevaKiosk Virtual PCD 00 00", fault.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every APDU the card answered, as "COMMAND>RESPONSE" in hex.</summary>
+    private static ConcurrentQueue<string> RecordApdus(SimulatedCitizenSmartCard card)
+    {
+        var apdus = new ConcurrentQueue<string>();
+        card.EventOccurred += e =>
+        {
+            if ((string?)e["event"] == "apdu")
+            {
+                apdus.Enqueue($"{e["command"]}>{e["response"]}");
+            }
+        };
+        return apdus;
     }
 }

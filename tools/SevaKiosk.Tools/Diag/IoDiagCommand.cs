@@ -17,19 +17,6 @@ internal static class IoDiagCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Pin map used against the simulated driver (a common Raspberry Pi HAT layout).</summary>
-    internal static readonly KioskIoOptions DemoPinMap = new()
-    {
-        Door = new InputPin { Pin = 17 },
-        CashBox = new InputPin { Pin = 27, ActiveLow = true },
-        ServiceKey = new InputPin { Pin = 22, ActiveLow = true },
-        InServiceLed = new OutputPin { Pin = 5 },
-        OutOfServiceLed = new OutputPin { Pin = 6 },
-        AttentionLed = new OutputPin { Pin = 13 },
-        Buzzer = new OutputPin { Pin = 19 },
-        ValidatorRelay = new OutputPin { Pin = 26, ActiveLow = true },
-    };
-
     public static Command Create()
     {
         var config = new Option<string?>("--config") { Description = "Hardware configuration JSON with a KioskIo section (real pins). Without it the simulated GPIO driver is used." };
@@ -48,7 +35,7 @@ internal static class IoDiagCommand
     internal static async Task<(int ExitCode, JsonObject Json, string Text)> RunAsync(KioskIoOptions? configured, CancellationToken cancellationToken)
     {
         var simulated = configured is null;
-        var options = configured ?? DemoPinMap;
+        var options = configured ?? KioskIoOptions.ReferenceWiring;
         GpioController controller;
         if (simulated)
         {

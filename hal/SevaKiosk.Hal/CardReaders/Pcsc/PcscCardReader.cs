@@ -10,12 +10,9 @@ namespace SevaKiosk.Hal.CardReaders.Pcsc;
 /// transparent file of the citizen application: SELECT by AID, then READ BINARY, with 61xx/6Cxx handled by
 /// <see cref="ApduTransport"/>. The card's ATR stands in for a UID (contact cards have none).
 /// </summary>
-public sealed class PcscCardReader : ICardReader
+public sealed class PcscCardReader : CardReaderBase
 {
     private readonly PcscCardReaderOptions _options;
-    private readonly TimeProvider _time;
-    private readonly FaultSet _faults;
-    private readonly StatusCell<CardReaderStatus> _status = new(CardReaderStatus.Initial);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _aid;
@@ -24,53 +21,26 @@ public sealed class PcscCardReader : ICardReader
     private string? _reader;
 
     public PcscCardReader(PcscCardReaderOptions options, TimeProvider? time = null)
+        : base(Validated(options).Name, time ?? TimeProvider.System)
     {
-        options.Validate();
         _options = options;
         _aid = Convert.FromHexString(options.CitizenAid);
-        _time = time ?? TimeProvider.System;
-        _faults = new FaultSet(options.Name, _time);
-        _status.Changed += (_, e) => StatusChanged?.Invoke(this, e);
-        _faults.Raised += (_, e) => FaultRaised?.Invoke(this, e);
-        _faults.Cleared += (_, e) => FaultCleared?.Invoke(this, e);
         if (options.SocketPath is not null)
         {
             PcscContext.UseSocket(options.SocketPath);
         }
     }
 
-    public event EventHandler<StatusChangedEventArgs<CardReaderStatus>>? StatusChanged;
-
-    public event EventHandler<CardEventArgs>? CardPresented;
-
-    public event EventHandler<CardEventArgs>? CardRemoved;
-
-    public event EventHandler<DeviceFaultEventArgs>? FaultRaised;
-
-    public event EventHandler<DeviceFaultEventArgs>? FaultCleared;
-
-    public string Name => _options.Name;
-
-    public DeviceClass Class => DeviceClass.CardReader;
-
-    public DeviceState State => _status.Current.Device;
-
-    public CardReaderStatus Status => _status.Current;
-
-    public CardReaderCapabilities? Capabilities { get; private set; }
-
-    public IReadOnlyList<DeviceFault> ActiveFaults => _faults.Active;
-
     /// <summary>The reader in use, once found.</summary>
     public string? ReaderName => Volatile.Read(ref _reader);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _worker ??= Task.Factory.StartNew(Run, _stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return _firstAttempt.Task.WaitAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _watcher?.Cancel();
@@ -80,7 +50,7 @@ public sealed class PcscCardReader : ICardReader
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
@@ -90,7 +60,7 @@ public sealed class PcscCardReader : ICardReader
     public Task<ApduResponse> TransmitAsync(byte[] command, CancellationToken cancellationToken) =>
         Task.Run(() => WithCard(card => ApduTransport.Exchange(card.Transmit, command)), cancellationToken);
 
-    public Task<CitizenCard> ReadCitizenCardAsync(CancellationToken cancellationToken) =>
+    public override Task<CitizenCard> ReadCitizenCardAsync(CancellationToken cancellationToken) =>
         Task.Run(ReadCitizenCard, cancellationToken);
 
     private CitizenCard ReadCitizenCard()
@@ -182,7 +152,7 @@ public sealed class PcscCardReader : ICardReader
                 }
                 catch (PcscException ex)
                 {
-                    GoOffline(ex.Message);
+                    _ = GoOffline(ex.Message);
                 }
                 finally
                 {
@@ -193,7 +163,7 @@ public sealed class PcscCardReader : ICardReader
 
                 if (!_stop.IsCancellationRequested)
                 {
-                    Task.Delay(_options.ReconnectInterval, _time, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+                    Task.Delay(_options.ReconnectInterval, Time, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).Wait();
                 }
             }
         }
@@ -212,14 +182,12 @@ public sealed class PcscCardReader : ICardReader
             : readers.FirstOrDefault(r => r == _options.Reader) ?? readers.FirstOrDefault(r => r.Contains(_options.Reader, StringComparison.OrdinalIgnoreCase));
         if (reader is null)
         {
-            GoOffline(_options.Reader is null ? "pcscd lists no reader" : $"no reader matching \"{_options.Reader}\" (pcscd lists: {string.Join(", ", readers)})");
+            _ = GoOffline(_options.Reader is null ? "pcscd lists no reader" : $"no reader matching \"{_options.Reader}\" (pcscd lists: {string.Join(", ", readers)})");
             return;
         }
 
         Volatile.Write(ref _reader, reader);
-        Capabilities = new CardReaderCapabilities(reader, "pcsc-lite", "PC/SC", [CardType.ContactSmartCard], ReadsNdef: false, ReadsMifareBlocks: false, ExchangesApdus: true);
-        _faults.Clear(CardReaderFaults.Offline.Code);
-        _status.Update(s => s with { Device = DeviceState.Online });
+        GoOnline(new CardReaderCapabilities(reader, "pcsc-lite", "PC/SC", [CardType.ContactSmartCard], ReadsNdef: false, ReadsMifareBlocks: false, ExchangesApdus: true));
 
         PcscReaderState? known = null;
         while (!_stop.IsCancellationRequested)
@@ -233,7 +201,7 @@ public sealed class PcscCardReader : ICardReader
             known = s;
             if (s.Unavailable)
             {
-                GoOffline($"reader {reader} unavailable");
+                _ = GoOffline($"reader {reader} unavailable");
                 return;
             }
 
@@ -244,48 +212,25 @@ public sealed class PcscCardReader : ICardReader
 
     private void Apply(PcscReaderState state)
     {
-        var current = _status.Current.Card;
-        if (state.Present && (state.Mute || state.Atr.Length == 0))
+        if (!state.Present)
+        {
+            NoCardSeen();
+            return;
+        }
+
+        if (state.Mute || state.Atr.Length == 0)
         {
             // In the slot but not (yet) answering a reset: pcscd reports this while it powers the card up. Not a removal.
             return;
         }
 
-        if (state.Present)
-        {
-            var atr = Convert.ToHexString(state.Atr);
-            if (current?.Atr == atr)
-            {
-                return;
-            }
-
-            var card = new PresentedCard(atr, CardType.ContactSmartCard, "ISO 7816 contact card", _time.GetUtcNow()) { Atr = atr };
-            _status.Update(s => s with { Presence = CardPresence.Present, Card = card });
-            if (current is not null)
-            {
-                CardRemoved?.Invoke(this, new CardEventArgs(current));
-            }
-
-            CardPresented?.Invoke(this, new CardEventArgs(card));
-        }
-        else
-        {
-            _status.Update(s => s with { Presence = CardPresence.NoCard, Card = null });
-            if (current is not null)
-            {
-                CardRemoved?.Invoke(this, new CardEventArgs(current));
-            }
-        }
+        var atr = Convert.ToHexString(state.Atr);
+        CardSeen(new PresentedCard(atr, CardType.ContactSmartCard, "ISO 7816 contact card", Time.GetUtcNow()) { Atr = atr });
     }
 
-    private void GoOffline(string detail)
+    private static PcscCardReaderOptions Validated(PcscCardReaderOptions options)
     {
-        _faults.Raise(CardReaderFaults.Offline, detail);
-        var card = _status.Current.Card;
-        _status.Update(s => s with { Device = DeviceState.Offline, Presence = CardPresence.Unknown, Card = null });
-        if (card is not null)
-        {
-            CardRemoved?.Invoke(this, new CardEventArgs(card));
-        }
+        options.Validate();
+        return options;
     }
 }

@@ -24,15 +24,12 @@ namespace SevaKiosk.Hal.CardReaders.Pn532;
 /// reader" the same way. Reads are all or nothing: when one fails the field is polled again, and a card that is gone (or
 /// is another card) ends the read with <see cref="CardReadFailure.CardRemoved"/> and no data.
 /// </remarks>
-public sealed class Pn532CardReader : IContactlessCardReader
+public sealed class Pn532CardReader : CardReaderBase, IContactlessCardReader
 {
     private const int FailedHeartbeatsBeforeOffline = 3;
 
     private readonly Pn532CardReaderOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly FaultSet _faults;
-    private readonly StatusCell<CardReaderStatus> _status = new(CardReaderStatus.Initial);
     private readonly ConcurrentQueue<Action> _requests = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,46 +41,19 @@ public sealed class Pn532CardReader : IContactlessCardReader
     private bool _lastFailureWasAuthentication;
 
     public Pn532CardReader(Pn532CardReaderOptions options, TimeProvider? time = null, ILogger<Pn532CardReader>? logger = null)
+        : base(Validated(options).Name, time ?? TimeProvider.System)
     {
-        options.Validate();
         _options = options;
-        _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _faults = new FaultSet(options.Name, _time);
-        _status.Changed += (_, e) => StatusChanged?.Invoke(this, e);
-        _faults.Raised += (_, e) => FaultRaised?.Invoke(this, e);
-        _faults.Cleared += (_, e) => FaultCleared?.Invoke(this, e);
     }
 
-    public event EventHandler<StatusChangedEventArgs<CardReaderStatus>>? StatusChanged;
-
-    public event EventHandler<CardEventArgs>? CardPresented;
-
-    public event EventHandler<CardEventArgs>? CardRemoved;
-
-    public event EventHandler<DeviceFaultEventArgs>? FaultRaised;
-
-    public event EventHandler<DeviceFaultEventArgs>? FaultCleared;
-
-    public string Name => _options.Name;
-
-    public DeviceClass Class => DeviceClass.CardReader;
-
-    public DeviceState State => _status.Current.Device;
-
-    public CardReaderStatus Status => _status.Current;
-
-    public CardReaderCapabilities? Capabilities { get; private set; }
-
-    public IReadOnlyList<DeviceFault> ActiveFaults => _faults.Active;
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         _worker ??= Task.Factory.StartNew(Run, _stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return _firstAttempt.Task.WaitAsync(cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         Wake();
@@ -93,13 +63,13 @@ public sealed class Pn532CardReader : IContactlessCardReader
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stop.Dispose();
     }
 
-    public Task<CitizenCard> ReadCitizenCardAsync(CancellationToken cancellationToken) =>
+    public override Task<CitizenCard> ReadCitizenCardAsync(CancellationToken cancellationToken) =>
         Enqueue(ReadCitizenCard, cancellationToken);
 
     public Task<IReadOnlyList<string>> ReadNdefTextAsync(CancellationToken cancellationToken) =>
@@ -170,7 +140,7 @@ public sealed class Pn532CardReader : IContactlessCardReader
     private void Sleep(TimeSpan interval, Task wake)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        var delay = Task.Delay(interval, _time, cancel.Token);
+        var delay = Task.Delay(interval, Time, cancel.Token);
         Task.WaitAny(delay, wake);
         cancel.Cancel();
     }
@@ -186,25 +156,23 @@ public sealed class Pn532CardReader : IContactlessCardReader
             _pn532 = pn532;
             _failedHeartbeats = 0;
             var firmware = pn532.FirmwareVersion;
-            Capabilities = new CardReaderCapabilities(
+            GoOnline(new CardReaderCapabilities(
                 "PN532",
                 firmware is null ? "unknown" : string.Create(CultureInfo.InvariantCulture, $"{firmware.Version} (IC 0x{firmware.IdentificationCode:X2})"),
                 $"HSU {_options.Port}",
                 [CardType.MifareClassic, CardType.MifareUltralight],
                 ReadsNdef: true,
                 ReadsMifareBlocks: true,
-                ExchangesApdus: false);
-            _faults.Clear(CardReaderFaults.Offline.Code);
-            _status.Update(s => s with { Device = DeviceState.Online, Presence = CardPresence.NoCard, Card = null });
+                ExchangesApdus: false));
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                _logger.LogInformation("PN532 on {Port} online, firmware {Firmware}", _options.Port, Capabilities.Firmware);
+                _logger.LogInformation("PN532 on {Port} online, firmware {Firmware}", _options.Port, Capabilities!.Firmware);
             }
             return true;
         }
         catch (Exception ex)
         {
-            GoOffline(ex is IOException or UnauthorizedAccessException ? $"{_options.Port}: {ex.Message}" : $"no PN532 answers on {_options.Port}");
+            DisconnectAndGoOffline(ex is IOException or UnauthorizedAccessException ? $"{_options.Port}: {ex.Message}" : $"no PN532 answers on {_options.Port}");
             return false;
         }
         finally
@@ -252,19 +220,12 @@ public sealed class Pn532CardReader : IContactlessCardReader
         _target = null;
     }
 
-    private void GoOffline(string detail)
+    private void DisconnectAndGoOffline(string detail)
     {
         Disconnect();
-        if (_faults.Raise(CardReaderFaults.Offline, detail))
+        if (base.GoOffline(detail))
         {
             _logger.LogWarning("Card reader offline: {Detail}", detail);
-        }
-
-        var card = _status.Current.Card;
-        _status.Update(s => s with { Device = DeviceState.Offline, Presence = CardPresence.Unknown, Card = null });
-        if (card is not null)
-        {
-            CardRemoved?.Invoke(this, new CardEventArgs(card));
         }
     }
 
@@ -291,7 +252,7 @@ public sealed class Pn532CardReader : IContactlessCardReader
         {
             if (++_failedHeartbeats >= FailedHeartbeatsBeforeOffline)
             {
-                GoOffline($"no answer from the PN532 on {_options.Port}");
+                DisconnectAndGoOffline($"no answer from the PN532 on {_options.Port}");
             }
 
             return;
@@ -330,32 +291,19 @@ public sealed class Pn532CardReader : IContactlessCardReader
     {
         _target = target;
         var uid = Convert.ToHexString(target.NfcId);
-        var current = _status.Current.Card;
-        if (current?.Uid == uid)
+        if (Status.Card?.Uid == uid)
         {
             return;
         }
 
         var (type, model) = Identify(target);
-        var card = new PresentedCard(uid, type, model, _time.GetUtcNow()) { Atqa = target.Atqa, Sak = target.Sak };
-        _status.Update(s => s with { Presence = CardPresence.Present, Card = card });
-        if (current is not null)
-        {
-            CardRemoved?.Invoke(this, new CardEventArgs(current));
-        }
-
-        CardPresented?.Invoke(this, new CardEventArgs(card));
+        CardSeen(new PresentedCard(uid, type, model, Time.GetUtcNow()) { Atqa = target.Atqa, Sak = target.Sak });
     }
 
     private void OnNoCard()
     {
         _target = null;
-        var current = _status.Current.Card;
-        _status.Update(s => s with { Presence = CardPresence.NoCard, Card = null });
-        if (current is not null)
-        {
-            CardRemoved?.Invoke(this, new CardEventArgs(current));
-        }
+        NoCardSeen();
     }
 
     private static (CardType Type, string Model) Identify(Data106kbpsTypeA target)
@@ -378,7 +326,7 @@ public sealed class Pn532CardReader : IContactlessCardReader
     {
         var read = ReadWithRetry("citizen card", TryReadCitizenTexts);
         var (family, cardId, name) = CitizenCardText.Parse(read.Texts);
-        var card = _status.Current.Card!;
+        var card = Status.Card!;
         if (family is null && cardId is null && name is null)
         {
             throw new CardReadException(CardReadFailure.NotACitizenCard, $"Card {card.Uid} holds no citizen fields (family, card, name).");
@@ -537,7 +485,7 @@ public sealed class Pn532CardReader : IContactlessCardReader
             {
                 if (again is null && !Heartbeat())
                 {
-                    GoOffline($"no answer from the PN532 on {_options.Port} during a read");
+                    DisconnectAndGoOffline($"no answer from the PN532 on {_options.Port} during a read");
                     throw new CardReadException(CardReadFailure.ReaderOffline, $"The card reader stopped answering while reading the {what}.");
                 }
 
@@ -565,4 +513,10 @@ public sealed class Pn532CardReader : IContactlessCardReader
     }
 
     private sealed record CitizenTexts(IReadOnlyList<string> Texts, string Source);
+
+    private static Pn532CardReaderOptions Validated(Pn532CardReaderOptions options)
+    {
+        options.Validate();
+        return options;
+    }
 }
