@@ -42,19 +42,16 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
     }
 
     [Fact]
-    public async Task Apdu_exchange_follows_61xx_with_get_response_and_resends_on_6cxx()
+    public async Task Select_answered_61xx_through_pcscd_is_completed_with_get_response()
     {
-        await using var reader = new PcscCardReader(new PcscCardReaderOptions { SocketPath = pcscd.SocketPath, Reader = "Virtual PCD 00 00" });
-        await reader.StartAsync(CancellationToken.None);
+        await using var reader = await StartReaderAsync();
         var card = new SimulatedCitizenSmartCard(CitizenText);
         var apdus = RecordApdus(card);
 
-        await using (await pcscd.InsertAsync(card))
+        await using (await InsertAsync(card, reader))
         {
-            await Eventually.TrueAsync(() => reader.Status.Presence == CardPresence.Present, "the card insertion");
             byte[] aid = SimulatedCitizenSmartCard.DefaultAid;
 
-            // One connection, so the selection made by SELECT holds for READ BINARY.
             var select = await reader.TransmitAsync([0x00, 0xA4, 0x04, 0x00, (byte)aid.Length, .. aid, 0x00], CancellationToken.None);
             Assert.True(select.IsSuccess, select.ToString());
             Assert.Equal(0x6F, select.Data[0]);
@@ -71,14 +68,12 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
     [Fact]
     public async Task Read_binary_with_a_wrong_le_is_resent_with_the_length_the_card_asked_for()
     {
-        await using var reader = new PcscCardReader(new PcscCardReaderOptions { SocketPath = pcscd.SocketPath, Reader = "Virtual PCD 00 00" });
-        await reader.StartAsync(CancellationToken.None);
+        await using var reader = await StartReaderAsync();
         var card = new SimulatedCitizenSmartCard(CitizenText);
         var apdus = RecordApdus(card);
 
-        await using (await pcscd.InsertAsync(card))
+        await using (await InsertAsync(card, reader))
         {
-            await Eventually.TrueAsync(() => reader.Status.Presence == CardPresence.Present, "the card insertion");
             await reader.ReadCitizenCardAsync(CancellationToken.None);
         }
 
@@ -99,6 +94,20 @@ public class PcscCardReaderTests(PrivatePcscd pcscd)
         Assert.Equal("card-reader.offline", fault.Code);
         Assert.Contains("ACS ACR39U", fault.Message, StringComparison.Ordinal);
         Assert.Contains("SevaKiosk Virtual PCD 00 00", fault.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<PcscCardReader> StartReaderAsync()
+    {
+        var reader = new PcscCardReader(new PcscCardReaderOptions { SocketPath = pcscd.SocketPath, Reader = "Virtual PCD 00 00" });
+        await reader.StartAsync(CancellationToken.None);
+        return reader;
+    }
+
+    private async Task<PrivatePcscd.InsertedCard> InsertAsync(SimulatedCitizenSmartCard card, PcscCardReader reader)
+    {
+        var inserted = await pcscd.InsertAsync(card);
+        await Eventually.TrueAsync(() => reader.Status.Presence == CardPresence.Present, "the card insertion");
+        return inserted;
     }
 
     /// <summary>Every APDU the card answered, as "COMMAND>RESPONSE" in hex.</summary>

@@ -17,8 +17,10 @@ public static partial class VpcdConnection
 
     private const int CloneNewNet = 0x40000000;
 
-    public static Task<Socket> ConnectAsync(int port, string? networkNamespacePath = null, TimeSpan? timeout = null)
+    /// <param name="time">Clock for the retry pauses and the deadline (vpcd may not listen yet right after pcscd starts).</param>
+    public static Task<Socket> ConnectAsync(int port, string? networkNamespacePath = null, TimeSpan? timeout = null, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var completion = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -33,7 +35,7 @@ public static partial class VpcdConnection
                     }
                 }
 
-                completion.TrySetResult(ConnectWithRetry(port, timeout ?? TimeSpan.FromSeconds(5)));
+                completion.TrySetResult(ConnectWithRetry(port, timeout ?? TimeSpan.FromSeconds(5), time));
             }
             catch (Exception ex)
             {
@@ -48,9 +50,9 @@ public static partial class VpcdConnection
         return completion.Task;
     }
 
-    private static Socket ConnectWithRetry(int port, TimeSpan timeout)
+    private static Socket ConnectWithRetry(int port, TimeSpan timeout, TimeProvider time)
     {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var started = time.GetTimestamp();
         while (true)
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -59,10 +61,10 @@ public static partial class VpcdConnection
                 socket.Connect(new IPEndPoint(IPAddress.Loopback, port));
                 return socket;
             }
-            catch (SocketException) when (Environment.TickCount64 < deadline)
+            catch (SocketException) when (time.GetElapsedTime(started) < timeout)
             {
                 socket.Dispose();
-                Thread.Sleep(50);
+                Task.Delay(TimeSpan.FromMilliseconds(50), time).Wait();
             }
             catch
             {
