@@ -8,5 +8,8 @@ internal static class DiagCommands
     public static Command Create() => new("diag", "Diagnose one device on a port: identity, status, counters.")
     {
         ValidatorDiagCommand.Create(),
+        CardReaderDiagCommand.Create(),
+        IoDiagCommand.Create(),
+        SensorsDiagCommand.Create(),
     };
 }
