@@ -9,6 +9,7 @@ internal static class ValidatorFactory
 
     public static ISimulatedDevice Create(ValidatorOptions options) => options.Protocol switch
     {
+        "id003" => Id003Validator.Create(options),
         _ => throw new ArgumentException($"The {options.Protocol} validator simulator is not available in this build."),
     };
 }

@@ -1,0 +1,223 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SevaKiosk.Protocol.Id003;
+using SevaKiosk.Simulator.Control;
+
+namespace SevaKiosk.Simulator.Devices.Validators.Id003;
+
+/// <summary>
+/// A JCM banknote validator speaking ID-003 on a byte stream: the simulated unit's state machine
+/// (<see cref="Id003AcceptorMachine"/>) behind a link that can echo, go silent, answer slowly and corrupt bytes.
+/// Tests drive it through the typed methods; <c>sevakiosk-sim</c> drives the same methods through JSON lines
+/// (<see cref="Apply"/>). Every timer runs on the injected <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class Id003SimulatedValidator : ISimulatedDevice
+{
+    private readonly Id003AcceptorMachine _machine;
+    private readonly TimeProvider _time;
+    private readonly Id003LineNoise _noise;
+    private volatile bool _silent;
+    private volatile bool _echo;
+    private long _extraDelayTicks;
+
+    public Id003SimulatedValidator(Id003SimulatorOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        Options = options ?? new Id003SimulatorOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _noise = new Id003LineNoise(Options.NoiseSeed);
+        _machine = new Id003AcceptorMachine(Options, _time);
+        _machine.EventOccurred += e => EventOccurred?.Invoke(e);
+    }
+
+    public event Action<JsonObject>? EventOccurred;
+
+    public string Kind => "validator";
+
+    public Id003SimulatorOptions Options { get; }
+
+    /// <summary>The unit receives nothing and answers nothing, as with its cable pulled. Its timers keep running.</summary>
+    public bool Silent
+    {
+        get => _silent;
+        set => _silent = value;
+    }
+
+    /// <summary>Every received byte is sent straight back before any reply, like an adapter that echoes TX to RX.</summary>
+    public bool Echo
+    {
+        get => _echo;
+        set => _echo = value;
+    }
+
+    /// <summary>Added to <see cref="Id003SimulatorOptions.ResponseDelay"/> before every reply.</summary>
+    public TimeSpan ExtraDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _extraDelayTicks));
+        set => Interlocked.Exchange(ref _extraDelayTicks, Math.Max(0, value.Ticks));
+    }
+
+    /// <summary>Probability per byte, in both directions, that the byte is dropped or has a bit flipped.</summary>
+    public double NoiseRate => _noise.Rate;
+
+    public JsonObject Describe()
+    {
+        var info = Id003VersionInfo.Parse(Id003VersionInfo.Encode(Options.Version));
+        var denominations = new JsonArray();
+        foreach (var d in Options.Denominations.Where(d => d.IsAssigned))
+        {
+            denominations.Add(new JsonObject
+            {
+                ["escrowCode"] = $"0x{d.EscrowCode:X2}",
+                ["value"] = d.Value,
+                ["currency"] = d.Currency ?? $"country 0x{d.CountryCode:X2}",
+            });
+        }
+
+        return new JsonObject
+        {
+            ["protocol"] = "id003",
+            ["serial"] = "8E1",
+            ["model"] = info.Model,
+            ["version"] = info.Raw,
+            ["denominations"] = denominations,
+        };
+    }
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Typed control API (the JSON commands map onto these)
+    // ----------------------------------------------------------------------------------------------------------------
+
+    /// <summary>A note of <paramref name="value"/> at the bezel; <paramref name="rejectCode"/> makes validation fail with it.</summary>
+    /// <exception cref="InvalidOperationException">The unit is not taking notes now (busy, inhibited, faulty, off).</exception>
+    public void InsertNote(long value, byte? rejectCode = null) => _machine.Insert(value, rejectCode, fraud: false);
+
+    /// <summary>A note that is pulled back during validation: the unit reports CHEATED (0x48).</summary>
+    public void InsertFraudulentNote(long value) => _machine.Insert(value, rejectCode: null, fraud: true);
+
+    /// <summary>A bar-code ticket at the bezel (needs SET BAR CODE FUNCTION and tickets allowed by SET BAR INHIBIT).</summary>
+    public void InsertTicket(string number) => _machine.InsertTicket(number);
+
+    public void Jam(Id003JamLocation location) => _machine.Jam(location);
+
+    /// <summary>The jam is cleared by hand: a note before the point of no return goes back to whoever cleared it.</summary>
+    public void ClearJam() => _machine.ClearJam();
+
+    public void RemoveCashbox() => _machine.RemoveCashbox();
+
+    /// <summary>An empty cash box is put in: clears STACKER OPEN and STACKER FULL.</summary>
+    public void ReplaceCashbox() => _machine.ReplaceCashbox();
+
+    public void FillCashbox() => _machine.FillCashbox();
+
+    /// <summary>FAILURE (0x49) with this code until <see cref="ClearFailure"/>; RESET does not repair hardware.</summary>
+    public void Fail(byte failureCode) => _machine.Fail(failureCode);
+
+    public void ClearFailure() => _machine.ClearFailure();
+
+    /// <summary>PAUSE (0x47) is reported while set; the note flow underneath goes on.</summary>
+    public void SetPaused(bool paused) => _machine.SetPaused(paused);
+
+    /// <summary>Power cut and back; <paramref name="forceNote"/> places a note in the acceptor or past the stacker point.</summary>
+    public void PowerCycle(Id003NotePosition? forceNote = null, long? noteValue = null) => _machine.PowerCycle(forceNote, noteValue);
+
+    public void PowerOff() => _machine.PowerOff();
+
+    public void PowerOn() => _machine.PowerOn();
+
+    /// <summary>Line noise on both directions; a seed restarts the generator so that a run repeats.</summary>
+    public void SetNoise(double rate, int? seed = null) => _noise.Configure(rate, seed);
+
+    public Id003SimulatorSnapshot Snapshot() => _machine.Snapshot();
+
+    public JsonObject? Apply(JsonElement command) => Id003Controls.Apply(this, command);
+
+    // ----------------------------------------------------------------------------------------------------------------
+    // Wire
+    // ----------------------------------------------------------------------------------------------------------------
+
+    public async Task RunAsync(Stream link, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var reader = new Id003FrameReader();
+        var received = new byte[512];
+        var clean = new byte[512];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int n;
+            try
+            {
+                n = await link.ReadAsync(received, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (n == 0)
+            {
+                return;
+            }
+
+            if (_echo)
+            {
+                // The adapter echoes what the host sent, whatever the unit itself is doing.
+                await link.WriteAsync(received.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                await link.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var kept = _noise.Apply(received.AsSpan(0, n), clean);
+            if (_silent || !_machine.IsListening)
+            {
+                reader.Reset();
+                continue;
+            }
+
+            var position = 0;
+            while (true)
+            {
+                var result = reader.Read(clean.AsSpan(position, kept - position), out var consumed);
+                position += consumed;
+                if (result == Id003ReadResult.NeedMoreData)
+                {
+                    break;
+                }
+
+                var reply = result switch
+                {
+                    Id003ReadResult.Frame => _machine.HandleFrame(reader.Code, reader.Data),
+                    Id003ReadResult.CrcError => _machine.HandleBadFrame(),
+                    _ => null,
+                };
+                if (reply is not null)
+                {
+                    await SendAsync(link, reply, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task SendAsync(Stream link, byte[] frame, CancellationToken cancellationToken)
+    {
+        var delay = Options.ResponseDelay + ExtraDelay;
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_silent)
+        {
+            return;
+        }
+
+        var wire = new byte[frame.Length];
+        var kept = _noise.Apply(frame, wire);
+        await link.WriteAsync(wire.AsMemory(0, kept), cancellationToken).ConfigureAwait(false);
+        await link.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _machine.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
