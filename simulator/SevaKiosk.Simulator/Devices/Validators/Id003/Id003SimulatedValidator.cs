@@ -19,6 +19,10 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
     private volatile bool _silent;
     private volatile bool _echo;
     private long _extraDelayTicks;
+    private long _bytesReceived;
+    private long _bytesHandled;
+    private long _bytesSent;
+    private long _replyDueTicks;
 
     public Id003SimulatedValidator(Id003SimulatorOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -58,6 +62,23 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
 
     /// <summary>Probability per byte, in both directions, that the byte is dropped or has a bit flipped.</summary>
     public double NoiseRate => _noise.Rate;
+
+    /// <summary>
+    /// Byte counters and the pending reply's due time. In-process tests in virtual time use them to know when the unit
+    /// has handled everything sent to it and which instant it is waiting for, instead of guessing with real sleeps.
+    /// </summary>
+    public Id003LinkActivity LinkActivity
+    {
+        get
+        {
+            var due = Interlocked.Read(ref _replyDueTicks);
+            return new Id003LinkActivity(
+                Interlocked.Read(ref _bytesReceived),
+                Interlocked.Read(ref _bytesHandled),
+                Interlocked.Read(ref _bytesSent),
+                due == 0 ? null : new DateTimeOffset(due, TimeSpan.Zero));
+        }
+    }
 
     public JsonObject Describe()
     {
@@ -144,13 +165,27 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
         while (!cancellationToken.IsCancellationRequested)
         {
             int n;
-            try
+            using (var quiet = reader.HasPendingBytes && Options.InterByteTimeout is { } gap ? new CancellationTokenSource(gap, _time) : null)
+            using (var read = quiet is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, quiet.Token))
             {
-                n = await link.ReadAsync(received, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                try
+                {
+                    n = await link.ReadAsync(received, read?.Token ?? cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The line went quiet inside a frame (a corrupted LNG promised more bytes): rescan what is held.
+                    for (var result = reader.Flush(); result != Id003ReadResult.NeedMoreData; result = reader.Flush())
+                    {
+                        await AnswerAsync(link, reader, result, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
 
             if (n == 0)
@@ -158,17 +193,20 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
                 return;
             }
 
+            Interlocked.Add(ref _bytesReceived, n);
             if (_echo)
             {
                 // The adapter echoes what the host sent, whatever the unit itself is doing.
                 await link.WriteAsync(received.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 await link.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesSent, n);
             }
 
             var kept = _noise.Apply(received.AsSpan(0, n), clean);
             if (_silent || !_machine.IsListening)
             {
                 reader.Reset();
+                Interlocked.Add(ref _bytesHandled, n);
                 continue;
             }
 
@@ -182,37 +220,50 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
                     break;
                 }
 
-                var reply = result switch
-                {
-                    Id003ReadResult.Frame => _machine.HandleFrame(reader.Code, reader.Data),
-                    Id003ReadResult.CrcError => _machine.HandleBadFrame(),
-                    _ => null,
-                };
-                if (reply is not null)
-                {
-                    await SendAsync(link, reply, cancellationToken).ConfigureAwait(false);
-                }
+                await AnswerAsync(link, reader, result, cancellationToken).ConfigureAwait(false);
             }
+
+            Interlocked.Add(ref _bytesHandled, n);
         }
+    }
+
+    private Task AnswerAsync(Stream link, Id003FrameReader reader, Id003ReadResult result, CancellationToken cancellationToken)
+    {
+        var reply = result switch
+        {
+            Id003ReadResult.Frame => _machine.HandleFrame(reader.Code, reader.Data),
+            Id003ReadResult.CrcError => _machine.HandleBadFrame(),
+            _ => null,
+        };
+        return reply is null ? Task.CompletedTask : SendAsync(link, reply, cancellationToken);
     }
 
     private async Task SendAsync(Stream link, byte[] frame, CancellationToken cancellationToken)
     {
         var delay = Options.ResponseDelay + ExtraDelay;
-        if (delay > TimeSpan.Zero)
+        Interlocked.Exchange(ref _replyDueTicks, (_time.GetUtcNow() + delay).UtcTicks);
+        try
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-        }
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
 
-        if (_silent)
+            if (_silent)
+            {
+                return;
+            }
+
+            var wire = new byte[frame.Length];
+            var kept = _noise.Apply(frame, wire);
+            await link.WriteAsync(wire.AsMemory(0, kept), cancellationToken).ConfigureAwait(false);
+            await link.FlushAsync(cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _bytesSent, kept);
+        }
+        finally
         {
-            return;
+            Interlocked.Exchange(ref _replyDueTicks, 0);
         }
-
-        var wire = new byte[frame.Length];
-        var kept = _noise.Apply(frame, wire);
-        await link.WriteAsync(wire.AsMemory(0, kept), cancellationToken).ConfigureAwait(false);
-        await link.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()

@@ -32,6 +32,12 @@ public sealed record Id003SimulatorOptions
     /// <summary>Time between the end of a host frame and the start of the reply.</summary>
     public TimeSpan ResponseDelay { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// A frame whose bytes stop arriving for this long is abandoned and its bytes rescanned, so a corrupted LNG
+    /// cannot swallow the host's next commands. Null waits for the bytes forever. The real value is UNCONFIRMED.
+    /// </summary>
+    public TimeSpan? InterByteTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How long INITIALIZE (0x1B) lasts after RESET before the unit reports DISABLE or ENABLE.</summary>
     public TimeSpan InitializeDuration { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -61,3 +61,10 @@ public sealed record Id003SimulatorSnapshot(
     int StackedCount,
     long StackedTotal,
     int CreditedCount);
+
+/// <summary>Traffic counters of the simulated link.</summary>
+/// <param name="BytesReceived">Bytes read from the host so far.</param>
+/// <param name="BytesHandled">Of those, bytes fully handled (any replies they caused already sent).</param>
+/// <param name="BytesSent">Bytes written to the host (replies and echoes, after noise).</param>
+/// <param name="ReplyDueAt">When a reply is waiting for its response delay: the instant it will be sent.</param>
+public readonly record struct Id003LinkActivity(long BytesReceived, long BytesHandled, long BytesSent, DateTimeOffset? ReplyDueAt);
