@@ -72,9 +72,7 @@ public class FaultTests
 
         for (var i = 0; i < 2; i++)
         {
-            await host.InsertToEscrowAsync(100);
-            await host.SendAsync(Id003Command.Stack2);
-            await host.PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
+            await host.StackToVendValidAsync(100);
             await host.SendAsync(Id003Command.Ack);
             await host.PollUntilAsync(r => r.Code != (byte)Id003Status.Stacked, TimeSpan.FromSeconds(2));
         }

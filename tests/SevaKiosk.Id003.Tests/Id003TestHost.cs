@@ -266,6 +266,14 @@ internal sealed class Id003TestHost : IAsyncDisposable
         return (await StatusAsync())!;
     }
 
+    /// <summary>Inserts a note, stacks it and polls until VEND VALID (not yet acknowledged).</summary>
+    public async Task StackToVendValidAsync(long value, Id003Command stack = Id003Command.Stack2)
+    {
+        await InsertToEscrowAsync(value);
+        Assert.Equal("ACK", (await SendAsync(stack))!.Name);
+        await PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
+    }
+
     private async Task PumpAsync()
     {
         var buffer = new byte[256];

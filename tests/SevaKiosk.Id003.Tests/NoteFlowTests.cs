@@ -47,9 +47,7 @@ public class NoteFlowTests
     {
         await using var host = Id003TestHost.Start();
         await host.StartUpAndEnableAsync();
-        await host.InsertToEscrowAsync(100);
-        await host.SendAsync(Id003Command.Stack2);
-        await host.PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
+        await host.StackToVendValidAsync(100);
 
         // Keep polling without ACK: VEND VALID until the (configurable) deadline, then silence.
         for (var t = 0; t < 12; t++)
@@ -77,9 +75,7 @@ public class NoteFlowTests
     {
         await using var host = Id003TestHost.Start(Id003TestHost.TestOptions with { VendValidAckTimeout = null });
         await host.StartUpAndEnableAsync();
-        await host.InsertToEscrowAsync(100);
-        await host.SendAsync(Id003Command.Stack2);
-        await host.PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
+        await host.StackToVendValidAsync(100);
         host.Idle(TimeSpan.FromMinutes(5));
         Assert.Equal("VEND_VALID", (await host.StatusAsync())!.Name);
         Assert.Empty(host.EventsOf("hung"));

@@ -41,9 +41,7 @@ public class PowerCycleTests
     {
         await using var host = Id003TestHost.Start();
         await host.StartUpAndEnableAsync();
-        await host.InsertToEscrowAsync(200);
-        await host.SendAsync(Id003Command.Stack1);
-        await host.PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
+        await host.StackToVendValidAsync(200, Id003Command.Stack1);
 
         host.Device.PowerCycle();
         Assert.Equal("FC05423936", Convert.ToHexString((await host.StatusAsync())!.Wire));
@@ -75,9 +73,7 @@ public class PowerCycleTests
     {
         await using var host = Id003TestHost.Start();
         await host.StartUpAndEnableAsync();
-        await host.InsertToEscrowAsync(20);
-        await host.SendAsync(Id003Command.Stack2);
-        await host.PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
+        await host.StackToVendValidAsync(20);
         await host.SendAsync(Id003Command.Ack);
         Assert.Equal("STACKED", (await host.StatusAsync())!.Name);
 

@@ -407,10 +407,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
         EnterPhase(Id003SimulatorPhase.Rejecting);
         Arm(_options.RejectingDuration, () =>
         {
-            var note = _note;
-            _note = null;
-            EnterPhase(Id003SimulatorPhase.Ready);
-            var fields = NoteFields(note);
+            var fields = NoteFields(ReleaseNote());
             fields["reason"] = Id003RejectCodes.Name(code);
             fields["code"] = Hex(code);
             Emit("rejected", fields);
@@ -421,13 +418,16 @@ internal sealed class Id003AcceptorMachine : IDisposable
     {
         _returnCause = cause;
         EnterPhase(Id003SimulatorPhase.Returning);
-        Arm(_options.ReturningDuration, () =>
-        {
-            var note = _note;
-            _note = null;
-            EnterPhase(Id003SimulatorPhase.Ready);
-            EmitReturned(note, _returnCause);
-        });
+        Arm(_options.ReturningDuration, () => EmitReturned(ReleaseNote(), _returnCause));
+    }
+
+    /// <summary>The note has left the unit through the front: the unit is ready again.</summary>
+    private SimNote? ReleaseNote()
+    {
+        var note = _note;
+        _note = null;
+        EnterPhase(Id003SimulatorPhase.Ready);
+        return note;
     }
 
     private void StartStacking(Id003Command command)
