@@ -103,6 +103,35 @@ public class Id003ReaderTests
     }
 
     [Fact]
+    public void Poll_cycle_allocates_nothing_once_warm()
+    {
+        var reader = new Id003FrameReader();
+        var command = new byte[Id003Constants.MaxFrameLength];
+        var stream = Hex.Parse("00 FC 09 11 27 56 FC 06 13 66 0F 8F FC 05 15 03 10");
+        void Cycle()
+        {
+            Id003FrameWriter.Write((byte)Id003Command.StatusRequest, default, command);
+            var input = stream.AsSpan();
+            Id003ReadResult result;
+            do
+            {
+                result = reader.Read(input, out var consumed);
+                input = input[consumed..];
+            }
+            while (result != Id003ReadResult.NeedMoreData);
+        }
+
+        Cycle();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Cycle();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Encode_decode_round_trip_holds_for_any_code_and_data()
     {
         Prop.ForAll(
