@@ -6,15 +6,19 @@ namespace SevaKiosk.Id003.Tests;
 public class ControlTests
 {
     [Theory]
-    [InlineData("""{"bogus":1}""", "Unknown command")]
-    [InlineData("""{"insert":"500"}""", "whole number")]
+    [InlineData("""{"bogus":1}""", "Unknown key 'bogus'")]
+    [InlineData("""{"insert":500,"silent":true}""", "One command per line")]
+    [InlineData("""{"reject":"length"}""", "No command given")]
+    [InlineData("""{"jam":"clear","reject":"length"}""", "'reject' goes with 'insert'")]
+    [InlineData("""{"silent":true,"note":"stacker"}""", "go with {\"power\":\"cycle\"}")]
+    [InlineData("""{"insert":"500"}""", "positive whole number")]
     [InlineData("""{"insert":500,"reject":"smudge"}""", "Unknown reject reason")]
     [InlineData("""{"jam":"door"}""", "\"acceptor\"")]
     [InlineData("""{"cashbox":"stolen"}""", "\"removed\"")]
     [InlineData("""{"failure":"ZZ"}""", "failure code")]
     [InlineData("""{"power":"cycle","note":"bezel"}""", "\"acceptor\"")]
-    [InlineData("""{"noise":2}""", "probability")]
-    [InlineData("""{"slow":-5}""", "0 or more")]
+    [InlineData("""{"noise":2}""", "between 0 and 1")]
+    [InlineData("""{"slow":-5}""", "milliseconds between")]
     [InlineData("""{"silent":"yes"}""", "true or false")]
     [InlineData("""[1,2]""", "JSON object")]
     public async Task Malformed_controls_are_answered_with_an_error_and_change_nothing(string line, string hint)
@@ -36,13 +40,14 @@ public class ControlTests
         host.Control("""{"slow":40}""");
         host.Control("""{"noise":0.001}""");
 
-        var status = host.Control("""{"status":true}""");
+        var status = host.Control("""{"status":true}""")["status"]!;
         Assert.Equal("ESCROW", (string)status["status"]!);
         Assert.Equal("0x13", (string)status["code"]!);
         Assert.Equal(100L, (long)status["note"]!["value"]!);
         Assert.Equal("acceptor", (string)status["note"]!["position"]!);
-        Assert.Equal(40.0, (double)status["slowMs"]!);
-        Assert.Equal(0.001, (double)status["noise"]!);
+        Assert.Equal(40.0, (double)status["line"]!["slowMs"]!);
+        Assert.Equal(0.001, (double)status["line"]!["noise"]!);
+        Assert.True((long)status["line"]!["bytesReceived"]! > 0);
         Assert.False((bool)status["inhibited"]!);
     }
 

@@ -25,9 +25,9 @@ public class FaultTests
 
         host.Control("""{"jam":"clear"}""");
         Assert.Equal("ENABLE_IDLING", (await host.StatusAsync())!.Name);
-        var returned = Assert.Single(host.EventsOf("returned"));
+        var returned = Assert.Single(host.EventsOf("note-returned"));
         Assert.Equal((500L, "jam_cleared"), ((long)returned["value"]!, (string)returned["cause"]!));
-        Assert.Empty(host.EventsOf("stacked"));
+        Assert.Empty(host.EventsOf("note-stacked"));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class FaultTests
         Assert.Equal("JAM_IN_STACKER", (await host.StatusAsync())!.Name);
         host.Device.ClearJam();
 
-        var stacked = Assert.Single(host.EventsOf("stacked"));
+        var stacked = Assert.Single(host.EventsOf("note-stacked"));
         Assert.Equal((200L, false, "jam_cleared"), ((long)stacked["value"]!, (bool)stacked["credited"]!, (string)stacked["cause"]!));
         Assert.Equal("ENABLE_IDLING", (await host.StatusAsync())!.Name);
     }
@@ -57,7 +57,7 @@ public class FaultTests
 
         host.Control("""{"cashbox":"removed"}""");
         Assert.Equal("FC05440F53", Convert.ToHexString((await host.StatusAsync())!.Wire));
-        Assert.False((bool)host.Control("""{"insert":100}""")["ok"]!);
+        Assert.False((bool)host.Control("""{"insert":100}""")["taken"]!);
 
         host.Control("""{"cashbox":"replaced"}""");
         Assert.Equal("ENABLE_IDLING", (await host.StatusAsync())!.Name);
@@ -78,7 +78,8 @@ public class FaultTests
         }
 
         Assert.Equal("FC0543B027", Convert.ToHexString((await host.StatusAsync())!.Wire));
-        Assert.Throws<InvalidOperationException>(() => host.Device.InsertNote(100));
+        Assert.False(host.Device.InsertNote(100).Taken);
+        Assert.Single(host.EventsOf("stacker-full"));
 
         host.Control("""{"cashbox":"replaced"}""");
         Assert.Equal("ENABLE_IDLING", (await host.StatusAsync())!.Name);
@@ -115,11 +116,11 @@ public class FaultTests
         await host.StartUpAndEnableAsync();
 
         var reply = host.Control("""{"insert":500,"reject":"fraud"}""");
-        Assert.Equal("CHEATED", (string)reply["status"]!);
+        Assert.Equal("fraud-attempt", (string)reply["outcome"]!);
         var seen = await host.PollUntilAsync(Id003Status.EnableIdling, TimeSpan.FromSeconds(5), Poll);
         Assert.Equal(["ACCEPTING", "CHEATED", "ENABLE_IDLING"], seen);
-        Assert.Single(host.EventsOf("cheated"));
-        Assert.Empty(host.EventsOf("escrow"));
+        Assert.Single(host.EventsOf("fraud-attempt"));
+        Assert.Empty(host.EventsOf("note-escrowed"));
         Assert.Equal(0, host.Device.Snapshot().CreditedCount);
     }
 

@@ -261,7 +261,7 @@ internal sealed class Id003TestHost : IAsyncDisposable
     /// <summary>Inserts a note and polls until it is in escrow.</summary>
     public async Task<Reply> InsertToEscrowAsync(long value)
     {
-        Device.InsertNote(value);
+        Assert.True(Device.InsertNote(value).Taken);
         await PollUntilAsync(Id003Status.Escrow, TimeSpan.FromSeconds(5));
         return (await StatusAsync())!;
     }

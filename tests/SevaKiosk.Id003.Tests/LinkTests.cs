@@ -44,9 +44,9 @@ public class LinkTests
 
         // Frames sent into the silence are not heard, so the unpolled-escrow timeout runs out.
         host.Idle(TimeSpan.FromSeconds(3));
-        Assert.False((bool)Assert.Single(host.EventsOf("escrow_timeout"))["polled"]!);
+        Assert.False((bool)Assert.Single(host.EventsOf("escrow-timeout"))["polled"]!);
         host.Idle(TimeSpan.FromSeconds(1));
-        Assert.Single(host.EventsOf("returned"));
+        Assert.Single(host.EventsOf("note-returned"));
 
         host.Control("""{"silent":false}""");
         Assert.Equal("ENABLE_IDLING", (await host.StatusAsync())!.Name);
@@ -81,18 +81,18 @@ public class LinkTests
         await using var host = Id003TestHost.Start(Id003TestHost.TestOptions with { CrcErrorReply = behaviour });
         var reply = await host.ExchangeAsync(Convert.FromHexString("FC05112757"), Id003TestHost.DefaultReplyTimeout);
         Assert.Equal(expected, reply?.Name);
-        Assert.Single(host.EventsOf("communication_error"));
+        Assert.Single(host.EventsOf("communication-error"));
         Assert.Equal("POWER_UP", (await host.StatusAsync())!.Name);
     }
 
     [Fact]
     public async Task Noise_corrupts_and_drops_bytes_both_ways_yet_every_frame_the_host_accepts_is_genuine()
     {
-        await using var host = Id003TestHost.Start();
+        await using var host = Id003TestHost.Start(Id003TestHost.TestOptions with { Seed = 7 });
         await host.StartUpAndEnableAsync();
         host.StrictOrdering = false;
         host.ReplyTimeout = TimeSpan.FromMilliseconds(30);
-        host.Control("""{"noise":0.02,"seed":7}""");
+        Assert.Equal(0.02, (double)host.Control("""{"noise":0.02}""")["noise"]!);
 
         var good = 0;
         var lost = 0;
@@ -113,6 +113,7 @@ public class LinkTests
         Assert.InRange(good, 80, 145);
         Assert.True(lost > 0 && commErrors > 0, $"lost {lost}, communication errors {commErrors}");
         Assert.True(host.CrcErrors + host.GarbageBytes > 0);
+        Assert.True(host.Device.Line.DroppedBytes > 0 && host.Device.Line.CorruptedBytes > 0);
 
         host.Control("""{"noise":0}""");
         for (var i = 0; i < 20; i++)

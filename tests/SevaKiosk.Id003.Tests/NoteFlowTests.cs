@@ -35,8 +35,9 @@ public class NoteFlowTests
 
         seen = await host.PollUntilAsync(Id003Status.EnableIdling, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100));
         Assert.Equal(["STACKED", "ENABLE_IDLING"], seen);
-        var stacked = Assert.Single(host.EventsOf("stacked"));
+        var stacked = Assert.Single(host.EventsOf("note-stacked"));
         Assert.Equal((500L, true, "INR"), ((long)stacked["value"]!, (bool)stacked["credited"]!, (string)stacked["currency"]!));
+        Assert.Equal("0x66", (string)Assert.Single(host.EventsOf("note-credited"))["escrowCode"]!);
         Assert.Equal(Id003Names.Command((byte)stack), (string)host.EventsOf("stacking").Single()["command"]!);
         var snapshot = host.Device.Snapshot();
         Assert.Equal((1, 500L, 1), (snapshot.StackedCount, snapshot.StackedTotal, snapshot.CreditedCount));
@@ -64,9 +65,10 @@ public class NoteFlowTests
         // RESET is the only thing it answers; the note past the stacker point ends in the cash box, not credited.
         Assert.Equal("ACK", (await host.SendAsync(Id003Command.Reset))!.Name);
         await host.PollUntilAsync(Id003Status.DisableInhibit, TimeSpan.FromSeconds(3));
-        var stacked = Assert.Single(host.EventsOf("stacked"));
+        var stacked = Assert.Single(host.EventsOf("note-stacked"));
         Assert.False((bool)stacked["credited"]!);
         Assert.Equal("reset_after_hang", (string)stacked["cause"]!);
+        Assert.Empty(host.EventsOf("note-credited"));
         Assert.Equal((1, 0), (host.Device.Snapshot().StackedCount, host.Device.Snapshot().CreditedCount));
     }
 
@@ -91,9 +93,9 @@ public class NoteFlowTests
         Assert.Equal("ACK", (await host.SendAsync(Id003Command.Return))!.Name);
         var seen = await host.PollUntilAsync(Id003Status.EnableIdling, TimeSpan.FromSeconds(3), Poll);
         Assert.Equal(["RETURNING", "ENABLE_IDLING"], seen);
-        var returned = Assert.Single(host.EventsOf("returned"));
+        var returned = Assert.Single(host.EventsOf("note-returned"));
         Assert.Equal((200L, "host"), ((long)returned["value"]!, (string)returned["cause"]!));
-        Assert.Empty(host.EventsOf("stacked"));
+        Assert.Empty(host.EventsOf("note-stacked"));
     }
 
     [Fact]
@@ -118,7 +120,7 @@ public class NoteFlowTests
         await host.PollUntilAsync(Id003Status.VendValid, TimeSpan.FromSeconds(3));
         Assert.Null(await host.SendAsync(Id003Command.Ack));
         await host.PollUntilAsync(Id003Status.EnableIdling, TimeSpan.FromSeconds(2));
-        Assert.True((bool)Assert.Single(host.EventsOf("stacked"))["credited"]!);
+        Assert.True((bool)Assert.Single(host.EventsOf("note-stacked"))["credited"]!);
         Assert.Equal(5, host.EventsOf("hold").Length);
     }
 
@@ -134,8 +136,8 @@ public class NoteFlowTests
     }
 
     [Theory]
-    [InlineData(Id003EscrowTimeoutAction.RejectInhibited, "REJECTING(INHIBITED)", "rejected")]
-    [InlineData(Id003EscrowTimeoutAction.Return, "RETURNING", "returned")]
+    [InlineData(Id003EscrowTimeoutAction.RejectInhibited, "REJECTING(INHIBITED)", "note-rejected")]
+    [InlineData(Id003EscrowTimeoutAction.Return, "RETURNING", "note-returned")]
     public async Task Escrow_left_undecided_while_polled_times_out_after_about_ten_seconds(
         Id003EscrowTimeoutAction action, string expectedStatus, string expectedEvent)
     {
@@ -151,8 +153,8 @@ public class NoteFlowTests
 
         await host.PollUntilAsync(Id003Status.EnableIdling, TimeSpan.FromSeconds(2), Poll);
         Assert.Single(host.EventsOf(expectedEvent));
-        Assert.True((bool)Assert.Single(host.EventsOf("escrow_timeout"))["polled"]!);
-        Assert.Empty(host.EventsOf("stacked"));
+        Assert.True((bool)Assert.Single(host.EventsOf("escrow-timeout"))["polled"]!);
+        Assert.Empty(host.EventsOf("note-stacked"));
     }
 
     [Fact]
@@ -163,13 +165,13 @@ public class NoteFlowTests
         await host.InsertToEscrowAsync(500);
 
         host.Idle(TimeSpan.FromSeconds(2.9));
-        Assert.Empty(host.EventsOf("escrow_timeout"));
+        Assert.Empty(host.EventsOf("escrow-timeout"));
         host.Idle(TimeSpan.FromSeconds(0.2));
-        var timeout = Assert.Single(host.EventsOf("escrow_timeout"));
+        var timeout = Assert.Single(host.EventsOf("escrow-timeout"));
         Assert.False((bool)timeout["polled"]!);
         Assert.Equal("RETURNING", (await host.StatusAsync())!.Name);
         host.Idle(TimeSpan.FromSeconds(1));
-        Assert.Equal("unpolled_escrow_timeout", (string)Assert.Single(host.EventsOf("returned"))["cause"]!);
+        Assert.Equal("unpolled_escrow_timeout", (string)Assert.Single(host.EventsOf("note-returned"))["cause"]!);
     }
 
     [Theory]
@@ -185,12 +187,13 @@ public class NoteFlowTests
         await host.StartUpAndEnableAsync();
 
         var reply = host.Control($$"""{"insert":100,"reject":"{{reason}}"}""");
-        Assert.True((bool)reply["ok"]!);
+        Assert.True((bool)reply["taken"]!);
+        Assert.Equal($"0x{code:X2}", (string)reply["rejectCode"]!);
         var seen = await host.PollUntilAsync(Id003Status.EnableIdling, TimeSpan.FromSeconds(3), Poll);
         Assert.Equal(["ACCEPTING", $"REJECTING({Id003RejectCodes.Name(code)})", "ENABLE_IDLING"], seen);
-        var rejected = Assert.Single(host.EventsOf("rejected"));
-        Assert.Equal($"0x{code:X2}", (string)rejected["code"]!);
-        Assert.Empty(host.EventsOf("escrow"));
+        var rejected = Assert.Single(host.EventsOf("note-rejected"));
+        Assert.Equal($"0x{code:X2}", (string)rejected["rejectCode"]!);
+        Assert.Empty(host.EventsOf("note-escrowed"));
     }
 
     [Fact]
@@ -275,13 +278,15 @@ public class NoteFlowTests
     {
         await using var host = Id003TestHost.Start();
         var reply = host.Control("""{"insert":500}""");
-        Assert.False((bool)reply["ok"]!);
-        Assert.Contains("POWER_UP", (string)reply["error"]!, StringComparison.Ordinal);
+        Assert.Equal((true, false), ((bool)reply["ok"]!, (bool)reply["taken"]!));
+        Assert.Contains("POWER_UP", (string)reply["reason"]!, StringComparison.Ordinal);
 
         await host.SendAsync(Id003Command.Reset);
         await host.PollUntilAsync(Id003Status.DisableInhibit, TimeSpan.FromSeconds(3));
         reply = host.Control("""{"insert":500}""");
-        Assert.False((bool)reply["ok"]!);
-        Assert.Contains("DISABLE_INHIBIT", (string)reply["error"]!, StringComparison.Ordinal);
+        Assert.False((bool)reply["taken"]!);
+        Assert.Contains("DISABLE_INHIBIT", (string)reply["reason"]!, StringComparison.Ordinal);
+        Assert.Equal(2, host.EventsOf("note-refused").Length);
+        Assert.Empty(host.EventsOf("note-accepted"));
     }
 }

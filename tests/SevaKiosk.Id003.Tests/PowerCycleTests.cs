@@ -18,9 +18,9 @@ public class PowerCycleTests
         Assert.Equal("ACK", (await host.SendAsync(Id003Command.Reset))!.Name);
         await host.PollUntilAsync(Id003Status.DisableInhibit, TimeSpan.FromSeconds(3));
 
-        var returned = Assert.Single(host.EventsOf("returned"));
+        var returned = Assert.Single(host.EventsOf("note-returned"));
         Assert.Equal((500L, "power_up"), ((long)returned["value"]!, (string)returned["cause"]!));
-        Assert.Empty(host.EventsOf("stacked"));
+        Assert.Empty(host.EventsOf("note-stacked"));
     }
 
     [Fact]
@@ -48,14 +48,14 @@ public class PowerCycleTests
         await host.SendAsync(Id003Command.Reset);
         await host.PollUntilAsync(Id003Status.DisableInhibit, TimeSpan.FromSeconds(3));
 
-        var stacked = Assert.Single(host.EventsOf("stacked"));
+        var stacked = Assert.Single(host.EventsOf("note-stacked"));
         Assert.Equal((200L, false, "power_up"), ((long)stacked["value"]!, (bool)stacked["credited"]!, (string)stacked["cause"]!));
         Assert.Equal((1, 0), (host.Device.Snapshot().StackedCount, host.Device.Snapshot().CreditedCount));
     }
 
     [Theory]
-    [InlineData("acceptor", "POWER_UP_WITH_BILL_IN_ACCEPTOR", "returned")]
-    [InlineData("stacker", "POWER_UP_WITH_BILL_IN_STACKER", "stacked")]
+    [InlineData("acceptor", "POWER_UP_WITH_BILL_IN_ACCEPTOR", "note-returned")]
+    [InlineData("stacker", "POWER_UP_WITH_BILL_IN_STACKER", "note-stacked")]
     public async Task Power_cycle_can_force_a_note_into_either_position(string position, string status, string outcome)
     {
         await using var host = Id003TestHost.Start();
@@ -79,7 +79,7 @@ public class PowerCycleTests
 
         host.Device.PowerCycle();
         Assert.Equal("POWER_UP", (await host.StatusAsync())!.Name);
-        Assert.Single(host.EventsOf("stacked"));
+        Assert.Single(host.EventsOf("note-stacked"));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public class PowerUpAndSettingsTests
         await using var host = Id003TestHost.Start();
         var reply = await host.ExchangeAsync(Id003FrameWriter.ToArray(code, Convert.FromHexString(dataHex)), Id003TestHost.DefaultReplyTimeout);
         Assert.True(reply?.Name == "INVALID_COMMAND", $"{why}: got {reply}");
-        Assert.Single(host.EventsOf("invalid_command"));
+        Assert.Single(host.EventsOf("invalid-command"));
     }
 
     [Fact]

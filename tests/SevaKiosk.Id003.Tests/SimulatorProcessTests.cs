@@ -33,8 +33,9 @@ public class SimulatorProcessTests
 
             await ReadJsonLineAsync(process, line => (string?)line["event"] == "reset");
             await process.StandardInput.WriteLineAsync("""{"status":true}""");
-            var status = await ReadJsonLineAsync(process, line => line.ContainsKey("phase"));
+            var status = await ReadJsonLineAsync(process, line => line["status"] is JsonObject);
             Assert.True((bool)status["ok"]!);
+            Assert.Equal("INITIALIZE", (string)status["status"]!["status"]!);
         }
         finally
         {

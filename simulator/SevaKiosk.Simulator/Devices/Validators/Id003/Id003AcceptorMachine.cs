@@ -71,7 +71,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
             return null;
         }
 
-        Emit("communication_error", new JsonObject { ["reply"] = _options.CrcErrorReply == Id003CrcErrorReply.CommunicationError });
+        Emit("communication-error", new JsonObject { ["reply"] = _options.CrcErrorReply == Id003CrcErrorReply.CommunicationError });
         return _options.CrcErrorReply == Id003CrcErrorReply.CommunicationError
             ? Id003FrameWriter.ToArray(Id003Status.CommunicationError)
             : null;
@@ -152,7 +152,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
 
     private byte[] Invalid(byte code, byte[] data)
     {
-        Emit("invalid_command", new JsonObject
+        Emit("invalid-command", new JsonObject
         {
             ["command"] = Id003Names.Describe(Id003Direction.HostToAcceptor, code, data),
             ["status"] = Id003Names.Status(StatusLocked().Code),
@@ -300,9 +300,13 @@ internal sealed class Id003AcceptorMachine : IDisposable
     // ----------------------------------------------------------------------------------------------------------------
 
     /// <summary>A note at the bezel. <paramref name="rejectCode"/> forces a reject; <paramref name="fraud"/> a CHEATED.</summary>
-    public void Insert(long value, byte? rejectCode, bool fraud) => Mutate(() =>
+    public Id003InsertResult Insert(long value, byte? rejectCode, bool fraud) => Mutate(() =>
     {
-        RequireTakingNotes();
+        if (Refusal(new JsonObject { ["value"] = value }) is { } refused)
+        {
+            return refused;
+        }
+
         var slot = _options.Denominations.FirstOrDefault(d => d.IsAssigned && d.Value == value);
         var note = new SimNote { Value = value, EscrowCode = slot.IsAssigned ? slot.EscrowCode : (byte)0, RejectCode = rejectCode, Fraud = fraud };
         if (!slot.IsAssigned && rejectCode is null && !fraud)
@@ -312,12 +316,17 @@ internal sealed class Id003AcceptorMachine : IDisposable
         }
 
         StartAccepting(note);
+        return Id003InsertResult.Accepted;
     });
 
     /// <summary>A bar-code ticket at the bezel.</summary>
-    public void InsertTicket(string number) => Mutate(() =>
+    public Id003InsertResult InsertTicket(string number) => Mutate(() =>
     {
-        RequireTakingNotes();
+        if (Refusal(new JsonObject { ["ticket"] = number }) is { } refused)
+        {
+            return refused;
+        }
+
         byte? reject = null;
         if (_settings[6][0] == 0)
         {
@@ -333,26 +342,37 @@ internal sealed class Id003AcceptorMachine : IDisposable
         }
 
         StartAccepting(new SimNote { Value = 0, Ticket = number, RejectCode = reject });
+        return Id003InsertResult.Accepted;
     });
 
-    private void RequireTakingNotes()
+    /// <summary>Why the bezel would not pull a note in now (busy, inhibited, faulty, full, off), or null.</summary>
+    private Id003InsertResult? Refusal(JsonObject offered)
     {
+        string? why = null;
         if (_phase != Id003SimulatorPhase.Ready || _note is not null || _failure is not null || _jam is not null || _stackerOpen || _paused)
         {
-            throw new InvalidOperationException($"The acceptor is not taking notes now: it is {Describe()}.");
+            why = $"the acceptor is busy or out of order: it is {Describe()}";
+        }
+        else if (_stackerFull || Inhibited)
+        {
+            why = $"the bezel does not take notes while the acceptor reports {Id003Names.Status(StatusLocked().Code)}";
         }
 
-        if (_stackerFull || Inhibited)
+        if (why is null)
         {
-            throw new InvalidOperationException($"The bezel does not take notes while the acceptor reports {Id003Names.Status(StatusLocked().Code)}.");
+            return null;
         }
+
+        offered["reason"] = why;
+        Emit("note-refused", offered);
+        return new Id003InsertResult(false, why);
     }
 
     private void StartAccepting(SimNote note)
     {
         _note = note;
         EnterPhase(Id003SimulatorPhase.Accepting);
-        Emit("accepting", NoteFields(note));
+        Emit("note-accepted", NoteFields(note));
         Arm(_options.AcceptingDuration, FinishAccepting);
     }
 
@@ -364,7 +384,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
             // The note was pulled back out by whoever is cheating: nothing stays in the unit.
             _note = null;
             EnterPhase(Id003SimulatorPhase.Cheated);
-            Emit("cheated", NoteFields(note));
+            Emit("fraud-attempt", NoteFields(note));
             Arm(_options.CheatedDuration, () => EnterPhase(Id003SimulatorPhase.Ready));
             return;
         }
@@ -382,7 +402,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
         }
 
         EnterPhase(Id003SimulatorPhase.Escrow);
-        Emit("escrow", NoteFields(note));
+        Emit("note-escrowed", NoteFields(note));
         Arm(_options.EscrowTimeout, () => EscrowTimedOut(polled: true));
         ArmUnpolled();
     }
@@ -390,7 +410,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
     private void EscrowTimedOut(bool polled)
     {
         var action = polled ? _options.EscrowTimeoutAction : _options.UnpolledEscrowAction;
-        Emit("escrow_timeout", new JsonObject { ["polled"] = polled, ["action"] = action == Id003EscrowTimeoutAction.Return ? "return" : "reject" });
+        Emit("escrow-timeout", new JsonObject { ["polled"] = polled, ["action"] = action == Id003EscrowTimeoutAction.Return ? "return" : "reject" });
         if (action == Id003EscrowTimeoutAction.Return)
         {
             StartReturning(polled ? "escrow_timeout" : "unpolled_escrow_timeout");
@@ -408,9 +428,9 @@ internal sealed class Id003AcceptorMachine : IDisposable
         Arm(_options.RejectingDuration, () =>
         {
             var fields = NoteFields(ReleaseNote());
+            fields["rejectCode"] = Hex(code);
             fields["reason"] = Id003RejectCodes.Name(code);
-            fields["code"] = Hex(code);
-            Emit("rejected", fields);
+            Emit("note-rejected", fields);
         });
     }
 
@@ -448,7 +468,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
     private void ReachVendValid()
     {
         EnterPhase(Id003SimulatorPhase.VendValid);
-        Emit("vend_valid", NoteFields(_note));
+        Emit("vend-valid", NoteFields(_note));
         if (_options.VendValidAckTimeout is { } timeout)
         {
             Arm(timeout, () =>
@@ -467,6 +487,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
         var note = _note!;
         note.Credited = true;
         _creditedCount++;
+        Emit("note-credited", NoteFields(note));
         _note = null;
         EnterPhase(Id003SimulatorPhase.Stacked);
         Stack(note, "stacked");
@@ -483,11 +504,11 @@ internal sealed class Id003AcceptorMachine : IDisposable
         fields["cause"] = cause;
         fields["count"] = _stackedCount;
         fields["total"] = _stackedTotal;
-        Emit("stacked", fields);
+        Emit("note-stacked", fields);
         if (_options.StackerCapacity is { } capacity && _stackedCount >= capacity && !_stackerFull)
         {
             _stackerFull = true;
-            Emit("cashbox", new JsonObject { ["state"] = "full" });
+            Emit("stacker-full", new JsonObject { ["count"] = _stackedCount, ["total"] = _stackedTotal });
         }
     }
 
@@ -562,14 +583,14 @@ internal sealed class Id003AcceptorMachine : IDisposable
         _jam = location;
         StopTransport();
         var fields = NoteFields(_note);
-        fields["location"] = location == Id003JamLocation.Acceptor ? "acceptor" : "stacker";
+        fields["kind"] = location == Id003JamLocation.Acceptor ? "acceptor" : "stacker";
         Emit("jam", fields);
     });
 
     public void ClearJam() => Mutate(() =>
     {
         _jam = null;
-        Emit("jam_cleared", null);
+        Emit("jam-cleared", null);
         ResolveStrandedNote("jam_cleared");
     });
 
@@ -608,7 +629,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
     public void ClearFailure() => Mutate(() =>
     {
         _failure = null;
-        Emit("failure_cleared", null);
+        Emit("failure-cleared", null);
         ResolveStrandedNote("failure_cleared");
     });
 
@@ -649,7 +670,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
         CancelTimers();
         EnterPhase(Id003SimulatorPhase.Off);
         _paused = false;
-        Emit("power_off", NoteFields(_note));
+        Emit("power-off", NoteFields(_note));
     }
 
     private void PowerOnLocked()
@@ -658,7 +679,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
         EnterPhase(Id003SimulatorPhase.PowerUp);
         var fields = NoteFields(_note);
         fields["status"] = Id003Names.Status(StatusLocked().Code);
-        Emit("power_up", fields);
+        Emit("power-up", fields);
     }
 
     private SimNote ForcedNote(long? value)
@@ -767,7 +788,7 @@ internal sealed class Id003AcceptorMachine : IDisposable
     {
         var fields = NoteFields(note);
         fields["cause"] = cause;
-        Emit("returned", fields);
+        Emit("note-returned", fields);
     }
 
     private JsonObject NoteFields(SimNote? note)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SevaKiosk.Protocol.Id003;
 using SevaKiosk.Simulator.Control;
+using SevaKiosk.Simulator.Line;
 
 namespace SevaKiosk.Simulator.Devices.Validators.Id003;
 
@@ -15,10 +16,6 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
 {
     private readonly Id003AcceptorMachine _machine;
     private readonly TimeProvider _time;
-    private readonly Id003LineNoise _noise;
-    private volatile bool _silent;
-    private volatile bool _echo;
-    private long _extraDelayTicks;
     private long _bytesReceived;
     private long _bytesHandled;
     private long _bytesSent;
@@ -28,7 +25,7 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
     {
         Options = options ?? new Id003SimulatorOptions();
         _time = timeProvider ?? TimeProvider.System;
-        _noise = new Id003LineNoise(Options.NoiseSeed);
+        Line = new LineFaults(Options.Seed);
         _machine = new Id003AcceptorMachine(Options, _time);
         _machine.EventOccurred += e => EventOccurred?.Invoke(e);
     }
@@ -39,29 +36,8 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
 
     public Id003SimulatorOptions Options { get; }
 
-    /// <summary>The unit receives nothing and answers nothing, as with its cable pulled. Its timers keep running.</summary>
-    public bool Silent
-    {
-        get => _silent;
-        set => _silent = value;
-    }
-
-    /// <summary>Every received byte is sent straight back before any reply, like an adapter that echoes TX to RX.</summary>
-    public bool Echo
-    {
-        get => _echo;
-        set => _echo = value;
-    }
-
-    /// <summary>Added to <see cref="Id003SimulatorOptions.ResponseDelay"/> before every reply.</summary>
-    public TimeSpan ExtraDelay
-    {
-        get => TimeSpan.FromTicks(Interlocked.Read(ref _extraDelayTicks));
-        set => Interlocked.Exchange(ref _extraDelayTicks, Math.Max(0, value.Ticks));
-    }
-
-    /// <summary>Probability per byte, in both directions, that the byte is dropped or has a bit flipped.</summary>
-    public double NoiseRate => _noise.Rate;
+    /// <summary>Faults of the serial line: noise, echo, extra reply delay, silence (shared with the other simulators).</summary>
+    public LineFaults Line { get; }
 
     /// <summary>
     /// Byte counters and the pending reply's due time. In-process tests in virtual time use them to know when the unit
@@ -108,15 +84,18 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
     // Typed control API (the JSON commands map onto these)
     // ----------------------------------------------------------------------------------------------------------------
 
-    /// <summary>A note of <paramref name="value"/> at the bezel; <paramref name="rejectCode"/> makes validation fail with it.</summary>
-    /// <exception cref="InvalidOperationException">The unit is not taking notes now (busy, inhibited, faulty, off).</exception>
-    public void InsertNote(long value, byte? rejectCode = null) => _machine.Insert(value, rejectCode, fraud: false);
+    /// <summary>
+    /// A note of <paramref name="value"/> at the bezel; <paramref name="rejectCode"/> makes validation fail with it.
+    /// The bezel refuses it (<see cref="Id003InsertResult.Taken"/> false, with the reason) while the unit is busy,
+    /// inhibited, faulty or off.
+    /// </summary>
+    public Id003InsertResult InsertNote(long value, byte? rejectCode = null) => _machine.Insert(value, rejectCode, fraud: false);
 
     /// <summary>A note that is pulled back during validation: the unit reports CHEATED (0x48).</summary>
-    public void InsertFraudulentNote(long value) => _machine.Insert(value, rejectCode: null, fraud: true);
+    public Id003InsertResult InsertFraudulentNote(long value) => _machine.Insert(value, rejectCode: null, fraud: true);
 
     /// <summary>A bar-code ticket at the bezel (needs SET BAR CODE FUNCTION and tickets allowed by SET BAR INHIBIT).</summary>
-    public void InsertTicket(string number) => _machine.InsertTicket(number);
+    public Id003InsertResult InsertTicket(string number) => _machine.InsertTicket(number);
 
     public void Jam(Id003JamLocation location) => _machine.Jam(location);
 
@@ -145,8 +124,17 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
 
     public void PowerOn() => _machine.PowerOn();
 
-    /// <summary>Line noise on both directions; a seed restarts the generator so that a run repeats.</summary>
-    public void SetNoise(double rate, int? seed = null) => _noise.Configure(rate, seed);
+    /// <summary>Stops (or resumes) receiving and answering, like pulling (or plugging) the cable. Its timers keep running.</summary>
+    public void Silence(bool silent = true) => Line.Silent = silent;
+
+    /// <summary>Adds <paramref name="delay"/> to <see cref="Id003SimulatorOptions.ResponseDelay"/> before every reply.</summary>
+    public void SetSlowness(TimeSpan delay) => Line.ReplyDelay = delay;
+
+    /// <summary>Drops or corrupts bytes in both directions with probability <paramref name="rate"/>.</summary>
+    public void SetNoise(double rate) => Line.NoiseRate = rate;
+
+    /// <summary>Echoes everything received back onto the line before the reply, like an adapter that echoes TX to RX.</summary>
+    public void SetEcho(bool echo) => Line.Echo = echo;
 
     public Id003SimulatorSnapshot Snapshot() => _machine.Snapshot();
 
@@ -194,16 +182,23 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
             }
 
             Interlocked.Add(ref _bytesReceived, n);
-            if (_echo)
+            if (Line.Silent)
             {
-                // The adapter echoes what the host sent, whatever the unit itself is doing.
-                await link.WriteAsync(received.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                await link.FlushAsync(cancellationToken).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesSent, n);
+                reader.Reset();
+                Interlocked.Add(ref _bytesHandled, n);
+                continue;
             }
 
-            var kept = _noise.Apply(received.AsSpan(0, n), clean);
-            if (_silent || !_machine.IsListening)
+            var kept = Line.Apply(received.AsSpan(0, n), clean);
+            if (Line.Echo && kept > 0)
+            {
+                // The adapter echoes what reached the line, whatever the unit itself is doing.
+                await link.WriteAsync(clean.AsMemory(0, kept), cancellationToken).ConfigureAwait(false);
+                await link.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesSent, kept);
+            }
+
+            if (!_machine.IsListening)
             {
                 reader.Reset();
                 Interlocked.Add(ref _bytesHandled, n);
@@ -240,7 +235,7 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
 
     private async Task SendAsync(Stream link, byte[] frame, CancellationToken cancellationToken)
     {
-        var delay = Options.ResponseDelay + ExtraDelay;
+        var delay = Options.ResponseDelay + Line.ReplyDelay;
         Interlocked.Exchange(ref _replyDueTicks, (_time.GetUtcNow() + delay).UtcTicks);
         try
         {
@@ -249,13 +244,13 @@ public sealed class Id003SimulatedValidator : ISimulatedDevice
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_silent)
+            if (Line.Silent)
             {
                 return;
             }
 
             var wire = new byte[frame.Length];
-            var kept = _noise.Apply(frame, wire);
+            var kept = Line.Apply(frame, wire);
             await link.WriteAsync(wire.AsMemory(0, kept), cancellationToken).ConfigureAwait(false);
             await link.FlushAsync(cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _bytesSent, kept);

@@ -104,8 +104,8 @@ public sealed record Id003SimulatorOptions
     /// <summary>Notes the cash box holds before STACKER FULL (0x43); null for no limit.</summary>
     public int? StackerCapacity { get; init; }
 
-    /// <summary>Seed of the line-noise generator, so that a noisy run can be repeated.</summary>
-    public int NoiseSeed { get; init; } = 1;
+    /// <summary>Seed of the line-noise generator, so that a noisy run can be replayed; null picks one.</summary>
+    public int? Seed { get; init; }
 
     /// <summary>
     /// An INR table: escrow codes 0x61..0x66 for ₹10, 20, 50, 100, 200, 500, 0x67 for ₹2000 when asked (withdrawn

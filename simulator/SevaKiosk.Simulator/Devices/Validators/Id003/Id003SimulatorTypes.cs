@@ -68,3 +68,11 @@ public sealed record Id003SimulatorSnapshot(
 /// <param name="BytesSent">Bytes written to the host (replies and echoes, after noise).</param>
 /// <param name="ReplyDueAt">When a reply is waiting for its response delay: the instant it will be sent.</param>
 public readonly record struct Id003LinkActivity(long BytesReceived, long BytesHandled, long BytesSent, DateTimeOffset? ReplyDueAt);
+
+/// <summary>What the bezel did with a note or ticket offered to it.</summary>
+/// <param name="Taken">True when the unit pulled it in (it may still be rejected after validation).</param>
+/// <param name="Refusal">Why it was not taken, for example "the acceptor reports DISABLE_INHIBIT".</param>
+public sealed record Id003InsertResult(bool Taken, string? Refusal)
+{
+    public static Id003InsertResult Accepted { get; } = new(true, null);
+}

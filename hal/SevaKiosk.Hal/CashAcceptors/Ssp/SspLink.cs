@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Logging;
+using SevaKiosk.Protocol.Ssp;
+
+namespace SevaKiosk.Hal.CashAcceptors.Ssp;
+
+/// <summary>
+/// SSP request/response over one open stream: sequence flag, retransmission of the *same* packet (same flag, same
+/// ciphertext) on timeout, CRC error or undecryptable reply, echo suppression, stale-reply filtering, and the eSSP
+/// counter rule. Owned by the driver's loop; never used from two threads.
+/// </summary>
+internal sealed class SspLink
+{
+    private static readonly byte[] SyncCommand = [(byte)SspCommand.Sync];
+    private readonly Stream _stream;
+    private readonly byte _address;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly int _retries;
+    private readonly ILogger _logger;
+    private readonly SspPacketReader _reader = new();
+    private readonly byte[] _tx = new byte[SspConstants.MaxWireLength];
+    private readonly byte[] _txData = new byte[SspConstants.MaxDataLength];
+    private readonly byte[] _rx = new byte[1024];
+    private readonly byte[] _reply = new byte[SspConstants.MaxDataLength];
+    private int _rxStart;
+    private int _rxEnd;
+    private bool _sequenceFlag = true;
+    private SspCipher? _cipher;
+    private uint _count;
+
+    public SspLink(Stream stream, byte address, TimeProvider time, TimeSpan timeout, int retries, ILogger logger)
+    {
+        _stream = stream;
+        _address = address;
+        _time = time;
+        _timeout = timeout;
+        _retries = retries;
+        _logger = logger;
+    }
+
+    /// <summary>Packets sent again because a reply was missing, garbled or undecryptable.</summary>
+    public long Retransmissions { get; private set; }
+
+    public long CrcErrors { get; private set; }
+
+    public long GarbageBytes { get; private set; }
+
+    public long EchoesSkipped { get; private set; }
+
+    public bool IsEncrypted => _cipher is not null;
+
+    /// <summary>SYNC always travels with flag 1 and resets the toggle: the next command uses flag 0.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> SyncAsync(CancellationToken cancellationToken)
+    {
+        _sequenceFlag = true;
+        return await ExchangeAsync(SyncCommand, encrypt: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>From now on commands are encrypted with this key, starting at count 0.</summary>
+    public void StartEncryption(SspCipher cipher)
+    {
+        _cipher?.Dispose();
+        _cipher = cipher;
+        _count = 0;
+    }
+
+    public void StopEncryption()
+    {
+        _cipher?.Dispose();
+        _cipher = null;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="command"/> and returns the reply data (plain). The memory is valid until the next call.
+    /// </summary>
+    /// <exception cref="DeviceLinkException">No usable reply after every retransmission.</exception>
+    public async ValueTask<ReadOnlyMemory<byte>> ExchangeAsync(ReadOnlyMemory<byte> command, bool encrypt, CancellationToken cancellationToken)
+    {
+        var seqId = SspConstants.SeqId(_sequenceFlag, _address);
+        var cipher = encrypt ? _cipher : null;
+        var sentCount = _count;
+        int dataLength;
+        if (cipher is not null)
+        {
+            dataLength = cipher.Encrypt(sentCount, command.Span, _txData);
+        }
+        else
+        {
+            command.Span.CopyTo(_txData);
+            dataLength = command.Length;
+        }
+
+        var txLength = SspPacketWriter.Write(seqId, _txData.AsSpan(0, dataLength), _tx);
+        for (var attempt = 0; attempt <= _retries; attempt++)
+        {
+            if (attempt > 0)
+            {
+                Retransmissions++;
+            }
+
+            await _stream.WriteAsync(_tx.AsMemory(0, txLength), cancellationToken).ConfigureAwait(false);
+            var replyLength = await ReceiveAsync(seqId, dataLength, cancellationToken).ConfigureAwait(false);
+            if (replyLength < 0)
+            {
+                continue;
+            }
+
+            if (cipher is not null)
+            {
+                var status = cipher.TryDecrypt(_reply.AsSpan(0, replyLength), _reply, out var plainLength, out var count);
+                if (status == SspDecryptStatus.NotEncrypted && _reply[0] == (byte)SspGenericResponse.KeyNotSet)
+                {
+                    // The device lost its keys (it reset): the caller re-initialises.
+                    _sequenceFlag = !_sequenceFlag;
+                    return _reply.AsMemory(0, 1);
+                }
+
+                if (status != SspDecryptStatus.Ok)
+                {
+                    _logger.LogDebug("SSP reply to 0x{Command:X2} not decryptable ({Status}); retransmitting", command.Span[0], status);
+                    CrcErrors++;
+                    continue;
+                }
+
+                if (count != sentCount + 1)
+                {
+                    throw new DeviceProtocolException($"eSSP counter mismatch: sent {sentCount}, reply carried {count} (expected {sentCount + 1}).");
+                }
+
+                _count = sentCount + 1;
+                replyLength = plainLength;
+            }
+
+            _sequenceFlag = !_sequenceFlag;
+            return _reply.AsMemory(0, replyLength);
+        }
+
+        throw new DeviceLinkException(
+            $"no valid reply to {SspCommandNames.Of(command.Span[0])} after {_retries + 1} attempt(s) of {_timeout.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>Reads until a reply for <paramref name="seqId"/> arrives (returns its data length) or the attempt fails (-1).</summary>
+    private async ValueTask<int> ReceiveAsync(byte seqId, int sentDataLength, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(_timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        while (true)
+        {
+            while (_rxStart < _rxEnd)
+            {
+                var result = _reader.Read(_rx.AsSpan(_rxStart, _rxEnd - _rxStart), out var consumed);
+                _rxStart += consumed;
+                switch (result)
+                {
+                    case SspReadResult.Packet when _reader.SeqId != seqId:
+                        // A late repeat of an earlier reply (or another slave's traffic): not ours.
+                        continue;
+                    case SspReadResult.Packet when IsEcho(sentDataLength):
+                        EchoesSkipped++;
+                        continue;
+                    case SspReadResult.Packet:
+                        _reader.Data.CopyTo(_reply);
+                        return _reader.Data.Length;
+                    case SspReadResult.CrcError:
+                        CrcErrors++;
+                        return -1;
+                    case SspReadResult.Garbage:
+                        GarbageBytes += _reader.ResultLength;
+                        continue;
+                }
+            }
+
+            _rxStart = _rxEnd = 0;
+            int n;
+            try
+            {
+                n = await _stream.ReadAsync(_rx, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return -1;
+            }
+
+            if (n == 0)
+            {
+                throw new DeviceLinkException("the serial link closed");
+            }
+
+            _rxEnd = n;
+        }
+    }
+
+    /// <summary>Cheap adapters echo what we send: our own packet read back is not a reply.</summary>
+    private bool IsEcho(int sentDataLength) =>
+        _reader.Data.Length == sentDataLength && _reader.Data.SequenceEqual(_txData.AsSpan(0, sentDataLength));
+}
