@@ -35,7 +35,6 @@ internal static class ValidatorFactory
             ssp = ssp with { ChannelValues = ParseChannels(channels) };
         }
 
-        ssp.Validate();
         return ssp;
     }
 

@@ -148,7 +148,7 @@ public abstract class PolledCashAcceptor : ICashAcceptor
             throw new CashAcceptorException($"{Name}: a cash-in transaction is already open.");
         }
 
-        if (!_connected || State is not (DeviceState.Online or DeviceState.UserError))
+        if (!_connected || State != DeviceState.Online)
         {
             throw new CashAcceptorException($"{Name} is not ready for cash ({State}): {DescribeFaults()}");
         }

@@ -145,10 +145,12 @@ public sealed partial class SspCashAcceptor
             _returning = null;
             await PublishAsync(new NoteReturned(now, tx, returning.Note, returning.Cause), cancellationToken).ConfigureAwait(false);
         }
-        else if (_escrow is { } escrowed)
+        else if ((_escrow ?? _accepted) is { } escrowed)
         {
-            // The device gave the note back on its own (escrow timeout 0x13 or similar).
+            // The device gave the note back on its own (escrow timeout 0x13 while the link was down, or similar):
+            // even a note we had accepted was never credited.
             _escrow = null;
+            _accepted = null;
             var cause = code == (byte)SspRejectReason.EscrowTimeout ? ReturnCause.Timeout : ReturnCause.Device;
             await PublishAsync(new NoteReturned(now, tx, escrowed, cause), cancellationToken).ConfigureAwait(false);
         }

@@ -132,16 +132,18 @@ public sealed partial class SspCashAcceptor
         return reply.Span[0] == (byte)SspGenericResponse.Ok ? SspResponses.ParseAscii(reply.Span, SspCommandNames.Of((byte)command)) : null;
     }
 
-    private static void RequireOk(ReadOnlySpan<byte> reply, string command)
+    private void RequireOk(ReadOnlySpan<byte> reply, string command)
     {
+        ThrowIfKeyNotSet(reply, command);
         if (reply.IsEmpty || reply[0] != (byte)SspGenericResponse.Ok)
         {
             throw new DeviceProtocolException($"{command} answered {(reply.IsEmpty ? "nothing" : SspGenericResponseNames.Of(reply[0]))}");
         }
     }
 
-    private static T Decode<T>(string command, SpanDecoder<T> decode, ReadOnlyMemory<byte> reply)
+    private T Decode<T>(string command, SpanDecoder<T> decode, ReadOnlyMemory<byte> reply)
     {
+        ThrowIfKeyNotSet(reply.Span, command);
         try
         {
             return decode(reply.Span);
@@ -149,6 +151,16 @@ public sealed partial class SspCashAcceptor
         catch (SspDecodeException ex)
         {
             throw new DeviceProtocolException($"{command}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>KEY NOT SET means the device insists on eSSP: a configuration problem, said as such.</summary>
+    private void ThrowIfKeyNotSet(ReadOnlySpan<byte> reply, string command)
+    {
+        if (!reply.IsEmpty && reply[0] == (byte)SspGenericResponse.KeyNotSet)
+        {
+            Faults.Raise(EncryptionFault, "the validator requires eSSP: set Encrypted=true and its fixed key");
+            throw new DeviceProtocolException($"{command} answered KEY_NOT_SET: the device requires encryption");
         }
     }
 

@@ -50,18 +50,31 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
     /// <summary>The SETUP REQUEST reply of the current connection (channel table, protocol version).</summary>
     public SspSetupResponse? Setup => _setup;
 
-    protected override bool NoteInPath => _reading || _escrow is not null || _accepted is not null || _returning is not null;
+    protected override bool NoteInPath => _reading || _escrow is not null || _accepted is not null || _returning is not null || _creditedNotStacked is not null;
 
     protected override async Task ConnectAsync(Stream link, CancellationToken cancellationToken)
     {
+        if (_link is { HasUnanswered: true } previous)
+        {
+            // The link died with a command unanswered. Ask again with the same sequence flag (and ciphertext) before
+            // SYNC: the device repeats its reply, and a POLL reply may carry a credit that must not be lost.
+            previous.Rebind(link);
+            var command = previous.UnansweredCommand;
+            if (await previous.RetryUnansweredAsync(cancellationToken).ConfigureAwait(false) is { } reply && command == (byte)SspCommand.Poll)
+            {
+                Logger.LogInformation("{Device}: recovered the reply to the POLL that was in flight when the link went", Name);
+                await HandlePollReplyAsync(reply, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        _link?.StopEncryption();
         _link = new SspLink(link, _options.Address, Time, _options.ResponseTimeout, _options.Retries, Logger);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override void Disconnected()
     {
-        _link?.StopEncryption();
-        _link = null;
+        // The link object (sequence flag, keys, the unanswered packet) survives until the next connect.
         _accepting = false;
         _reading = false;
 
@@ -99,6 +112,11 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
     protected override async Task PollAsync(CancellationToken cancellationToken)
     {
         var reply = await Link.ExchangeAsync(PollCommand, _link!.IsEncrypted, cancellationToken).ConfigureAwait(false);
+        await HandlePollReplyAsync(reply, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task HandlePollReplyAsync(ReadOnlyMemory<byte> reply, CancellationToken cancellationToken)
+    {
         var result = SspPollParser.Parse(reply.Span, _protocolVersion, _events);
         if (result.Status == SspPollParseStatus.NotOk)
         {

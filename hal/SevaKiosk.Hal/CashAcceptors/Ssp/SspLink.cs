@@ -11,7 +11,7 @@ namespace SevaKiosk.Hal.CashAcceptors.Ssp;
 internal sealed class SspLink
 {
     private static readonly byte[] SyncCommand = [(byte)SspCommand.Sync];
-    private readonly Stream _stream;
+    private Stream _stream;
     private readonly byte _address;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -27,6 +27,12 @@ internal sealed class SspLink
     private bool _sequenceFlag = true;
     private SspCipher? _cipher;
     private uint _count;
+    private int _txLength;
+    private int _txDataLength;
+    private byte _txSeqId;
+    private byte _txCommand;
+    private SspCipher? _txCipher;
+    private uint _txCount;
 
     public SspLink(Stream stream, byte address, TimeProvider time, TimeSpan timeout, int retries, ILogger logger)
     {
@@ -48,6 +54,47 @@ internal sealed class SspLink
     public long EchoesSkipped { get; private set; }
 
     public bool IsEncrypted => _cipher is not null;
+
+    /// <summary>
+    /// The last command got no usable reply before the link was given up. The device may have executed it and
+    /// answered (a POLL reply can carry a credit): after reconnecting, <see cref="RetryUnansweredAsync"/> sends the
+    /// very same packet so the device repeats that reply, before SYNC would discard it.
+    /// </summary>
+    public bool HasUnanswered { get; private set; }
+
+    /// <summary>Command code of the unanswered packet.</summary>
+    public byte UnansweredCommand => _txCommand;
+
+    /// <summary>Continues on a reopened stream, keeping sequence flag, keys and the unanswered packet.</summary>
+    public void Rebind(Stream stream)
+    {
+        _stream = stream;
+        _reader.Reset();
+        _rxStart = _rxEnd = 0;
+    }
+
+    /// <summary>Resends the unanswered packet unchanged; returns its reply, or null when the device still says nothing useful.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>?> RetryUnansweredAsync(CancellationToken cancellationToken)
+    {
+        if (!HasUnanswered)
+        {
+            return null;
+        }
+
+        HasUnanswered = false;
+        try
+        {
+            return await TransmitAsync(_txCipher, _txCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeviceLinkException)
+        {
+            return null;
+        }
+        catch (DeviceProtocolException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>SYNC always travels with flag 1 and resets the toggle: the next command uses flag 0.</summary>
     public async ValueTask<ReadOnlyMemory<byte>> SyncAsync(CancellationToken cancellationToken)
@@ -76,21 +123,40 @@ internal sealed class SspLink
     /// <exception cref="DeviceLinkException">No usable reply after every retransmission.</exception>
     public async ValueTask<ReadOnlyMemory<byte>> ExchangeAsync(ReadOnlyMemory<byte> command, bool encrypt, CancellationToken cancellationToken)
     {
-        var seqId = SspConstants.SeqId(_sequenceFlag, _address);
         var cipher = encrypt ? _cipher : null;
-        var sentCount = _count;
-        int dataLength;
+        _txSeqId = SspConstants.SeqId(_sequenceFlag, _address);
+        _txCommand = command.Span[0];
+        _txCipher = cipher;
+        _txCount = _count;
         if (cipher is not null)
         {
-            dataLength = cipher.Encrypt(sentCount, command.Span, _txData);
+            _txDataLength = cipher.Encrypt(_txCount, command.Span, _txData);
         }
         else
         {
             command.Span.CopyTo(_txData);
-            dataLength = command.Length;
+            _txDataLength = command.Length;
         }
 
-        var txLength = SspPacketWriter.Write(seqId, _txData.AsSpan(0, dataLength), _tx);
+        _txLength = SspPacketWriter.Write(_txSeqId, _txData.AsSpan(0, _txDataLength), _tx);
+        HasUnanswered = false;
+        try
+        {
+            return await TransmitAsync(cipher, _txCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeviceLinkException)
+        {
+            HasUnanswered = true;
+            throw;
+        }
+    }
+
+    /// <summary>Sends the prepared packet until a reply for it arrives, retransmitting it unchanged.</summary>
+    private async ValueTask<ReadOnlyMemory<byte>> TransmitAsync(SspCipher? cipher, uint sentCount, CancellationToken cancellationToken)
+    {
+        var seqId = _txSeqId;
+        var dataLength = _txDataLength;
+        var txLength = _txLength;
         for (var attempt = 0; attempt <= _retries; attempt++)
         {
             if (attempt > 0)
@@ -117,7 +183,7 @@ internal sealed class SspLink
 
                 if (status != SspDecryptStatus.Ok)
                 {
-                    _logger.LogDebug("SSP reply to 0x{Command:X2} not decryptable ({Status}); retransmitting", command.Span[0], status);
+                    _logger.LogDebug("SSP reply to 0x{Command:X2} not decryptable ({Status}); retransmitting", _txCommand, status);
                     CrcErrors++;
                     continue;
                 }
@@ -136,7 +202,7 @@ internal sealed class SspLink
         }
 
         throw new DeviceLinkException(
-            $"no valid reply to {SspCommandNames.Of(command.Span[0])} after {_retries + 1} attempt(s) of {_timeout.TotalMilliseconds:0} ms");
+            $"no valid reply to {SspCommandNames.Of(_txCommand)} after {_retries + 1} attempt(s) of {_timeout.TotalMilliseconds:0} ms");
     }
 
     /// <summary>Reads until a reply for <paramref name="seqId"/> arrives (returns its data length) or the attempt fails (-1).</summary>

@@ -39,7 +39,10 @@ internal sealed class SspSimulatorHarness : IAsyncDisposable
 
     public static SspSimulatorHarness Start(SspValidatorOptions? options = null) => new(options);
 
-    /// <summary>A started device and a host that ran the usual start-up: SYNC, protocol 8, all channels, ENABLE, first poll.</summary>
+    /// <summary>
+    /// A started device and a host that ran the usual start-up: SYNC, key exchange when the device requires encryption,
+    /// protocol 8, all channels, ENABLE, first poll.
+    /// </summary>
     public static async Task<SspSimulatorHarness> ReadyAsync(SspValidatorOptions? options = null)
     {
         var harness = Start(options);
@@ -49,7 +52,13 @@ internal sealed class SspSimulatorHarness : IAsyncDisposable
 
     public async Task InitialiseAsync()
     {
+        Host.Encrypt = false;
         Assert.True((await Host.SyncAsync()).IsOk);
+        if (Device.Firmware.Options.EncryptionRequired)
+        {
+            await Host.NegotiateKeyAsync(Device.Firmware.Options.FixedKey);
+        }
+
         Assert.True((await Host.SendAsync(SspCommands.HostProtocolVersion(8))).IsOk);
         Assert.True((await Host.SendAsync(SspCommands.SetInhibits(Enumerable.Range(1, Device.Firmware.Channels.Count)))).IsOk);
         Assert.True((await Host.SendAsync(SspCommand.Enable)).IsOk);

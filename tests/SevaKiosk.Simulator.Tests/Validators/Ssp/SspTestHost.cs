@@ -12,6 +12,13 @@ internal sealed record SspReply(byte SeqId, byte[] Data, byte[] Wire, bool Encry
     public byte Generic => Data[0];
 
     public bool IsOk => Data[0] == (byte)SspGenericResponse.Ok;
+
+    /// <summary>The generic response of a reply that carries nothing else.</summary>
+    public SspGenericResponse Bare()
+    {
+        Assert.Single(Data);
+        return (SspGenericResponse)Data[0];
+    }
 }
 
 /// <summary>
@@ -69,7 +76,7 @@ internal sealed class SspTestHost : IDisposable
         _nextFlag = !_nextFlag;
         LastSent = Build(command, flag, Encrypt);
         await WriteAsync(LastSent);
-        return await TryReadReplyAsync(wait);
+        return await TryReadReplyAsync(wait, LastSent[1]);
     }
 
     public async Task<SspReply> SendAsync(SspCommand command) => await SendAsync((byte)command);
@@ -78,7 +85,7 @@ internal sealed class SspTestHost : IDisposable
     public async Task<SspReply> RetransmitAsync()
     {
         await WriteAsync(LastSent);
-        return await TryReadReplyAsync(ReplyTimeout) ?? throw new TimeoutException("No reply to the retransmission.");
+        return await TryReadReplyAsync(ReplyTimeout, LastSent[1]) ?? throw new TimeoutException("No reply to the retransmission.");
     }
 
     /// <summary>Builds a packet; encrypted packets take the current count and advance it (count N out, N+1 back).</summary>
@@ -102,8 +109,12 @@ internal sealed class SspTestHost : IDisposable
         await _link.FlushAsync();
     }
 
-    /// <summary>Next good packet from the line, or null if none arrives within <paramref name="wait"/>.</summary>
-    public async Task<SspReply?> TryReadReplyAsync(TimeSpan wait)
+    /// <summary>
+    /// Next good packet from the line, or null if none arrives within <paramref name="wait"/>. With
+    /// <paramref name="seqId"/>, replies to an earlier packet (a late answer that crossed a retry) are skipped, as a
+    /// host must: replies echo the command's SEQ/ID.
+    /// </summary>
+    public async Task<SspReply?> TryReadReplyAsync(TimeSpan wait, byte? seqId = null)
     {
         using var timeout = new CancellationTokenSource(wait);
         while (true)
@@ -113,7 +124,7 @@ internal sealed class SspTestHost : IDisposable
                 var from = _start;
                 var result = _reader.Read(_buffer.AsSpan(_start, _end - _start), out var consumed);
                 _start += consumed;
-                if (result == SspReadResult.Packet)
+                if (result == SspReadResult.Packet && (seqId is null || _reader.SeqId == seqId))
                 {
                     var wire = _buffer.AsSpan(from, consumed).ToArray();
                     return Decode(_reader.SeqId, _reader.Data.ToArray(), wire);

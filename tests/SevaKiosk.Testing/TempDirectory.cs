@@ -1,7 +1,7 @@
-namespace SevaKiosk.Firmware.Tests;
+namespace SevaKiosk.Testing;
 
 /// <summary>A fresh directory under /tmp, deleted at the end of the test.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
