@@ -38,6 +38,12 @@ public static class ControlArguments
         return verb ?? throw new SimulatorControlException($"No command given. Commands: {string.Join(", ", verbs)}.");
     }
 
+    /// <summary>The face value of <c>{"insert":500}</c>: a positive whole number.</summary>
+    public static long FaceValue(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var amount) && amount > 0
+            ? amount
+            : throw new SimulatorControlException("'insert' takes the note's face value as a positive whole number, for example {\"insert\":500}.");
+
     /// <summary>A string argument, trimmed and lower-cased unless <paramref name="lower"/> is false.</summary>
     public static string Text(JsonElement value, string name, bool lower = true) => value.ValueKind == JsonValueKind.String
         ? lower ? value.GetString()!.Trim().ToLowerInvariant() : value.GetString()!

@@ -54,8 +54,10 @@ internal static class Id003Controls
     public static JsonObject StatusJson(Id003SimulatedValidator device)
     {
         var s = device.Snapshot();
-        var line = device.Line;
         var link = device.LinkActivity;
+        var line = device.Line.ToJson();
+        line["bytesReceived"] = link.BytesReceived;
+        line["bytesSent"] = link.BytesSent;
         return new JsonObject
         {
             ["phase"] = s.Phase.ToString(),
@@ -68,26 +70,13 @@ internal static class Id003Controls
             ["notesInCashbox"] = s.StackedCount,
             ["cashboxTotal"] = s.StackedTotal,
             ["credited"] = s.CreditedCount,
-            ["line"] = new JsonObject
-            {
-                ["silent"] = line.Silent,
-                ["slowMs"] = line.ReplyDelay.TotalMilliseconds,
-                ["noise"] = line.NoiseRate,
-                ["echo"] = line.Echo,
-                ["droppedBytes"] = line.DroppedBytes,
-                ["corruptedBytes"] = line.CorruptedBytes,
-                ["bytesReceived"] = link.BytesReceived,
-                ["bytesSent"] = link.BytesSent,
-            },
+            ["line"] = line,
         };
     }
 
     private static JsonObject Insert(Id003SimulatedValidator device, JsonElement value, JsonElement command)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var amount) || amount <= 0)
-        {
-            throw new SimulatorControlException("'insert' takes the note's face value as a positive whole number, for example {\"insert\":500}.");
-        }
+        var amount = ControlArguments.FaceValue(value);
 
         var reply = new JsonObject { ["value"] = amount };
         if (!command.TryGetProperty("reject", out var reject))

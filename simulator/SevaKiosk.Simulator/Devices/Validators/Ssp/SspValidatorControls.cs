@@ -81,15 +81,7 @@ public static class SspValidatorControls
             ["pendingEvents"] = new JsonArray([.. s.PendingEvents.Select(e => JsonValue.Create(e))]),
             ["awaitingAck"] = s.AwaitingAck,
             ["baud"] = s.BaudRate,
-            ["line"] = new JsonObject
-            {
-                ["silent"] = device.Line.Silent,
-                ["slowMs"] = device.Line.ReplyDelay.TotalMilliseconds,
-                ["noise"] = device.Line.NoiseRate,
-                ["echo"] = device.Line.Echo,
-                ["droppedBytes"] = device.Line.DroppedBytes,
-                ["corruptedBytes"] = device.Line.CorruptedBytes,
-            },
+            ["line"] = device.Line.ToJson(),
             ["packets"] = s.Packets,
             ["repeats"] = s.Repeats,
             ["crcErrors"] = device.CrcErrors,
@@ -98,10 +90,7 @@ public static class SspValidatorControls
 
     private static JsonObject Insert(SimulatedSspValidator device, JsonElement value, JsonElement command)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var amount) || amount <= 0)
-        {
-            throw new SimulatorControlException("'insert' takes the note's face value as a positive whole number, for example {\"insert\":500}.");
-        }
+        var amount = ControlArguments.FaceValue(value);
 
         var outcome = NoteOutcome.Genuine;
         if (command.TryGetProperty("reject", out var reject))
