@@ -14,6 +14,7 @@ internal static class ValidatorFactory
     {
         "ssp" => new SimulatedSspValidator(SspOptions(options)),
         "cctalk" => new Devices.Validators.CcTalk.CcTalkValidatorSimulator(),
+        "id003" => Id003Validator.Create(options),
         _ => throw new ArgumentException($"The {options.Protocol} validator simulator is not available in this build."),
     };
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Nodes;
 
 namespace SevaKiosk.Simulator.Line;
 
@@ -110,6 +111,17 @@ public sealed class LineFaults
             }
         }
     }
+
+    /// <summary>The settings and counters as <c>{"status":true}</c> prints them under <c>"line"</c>.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["silent"] = Silent,
+        ["slowMs"] = ReplyDelay.TotalMilliseconds,
+        ["noise"] = NoiseRate,
+        ["echo"] = Echo,
+        ["droppedBytes"] = DroppedBytes,
+        ["corruptedBytes"] = CorruptedBytes,
+    };
 
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="destination"/> through the noise: each byte is, with the

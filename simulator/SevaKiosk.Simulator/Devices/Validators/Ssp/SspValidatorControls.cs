@@ -20,31 +20,7 @@ public static class SspValidatorControls
     public static JsonObject Apply(SimulatedSspValidator device, JsonElement command)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (command.ValueKind != JsonValueKind.Object)
-        {
-            throw new SimulatorControlException("A control command must be a JSON object.");
-        }
-
-        string? verb = null;
-        foreach (var property in command.EnumerateObject())
-        {
-            if (Verbs.Contains(property.Name))
-            {
-                verb = verb is null
-                    ? property.Name
-                    : throw new SimulatorControlException($"One command per line: both '{verb}' and '{property.Name}' given.");
-            }
-            else if (!Modifiers.Contains(property.Name))
-            {
-                throw new SimulatorControlException($"Unknown key '{property.Name}'. Commands: {string.Join(", ", Verbs)}.");
-            }
-        }
-
-        if (verb is null)
-        {
-            throw new SimulatorControlException($"No command given. Commands: {string.Join(", ", Verbs)}.");
-        }
-
+        var verb = ControlArguments.Verb(command, Verbs, Modifiers);
         var value = command.GetProperty(verb);
         RejectStrayModifiers(command, verb, value);
         try
@@ -55,10 +31,10 @@ public static class SspValidatorControls
                 "jam" => Jam(device, value, command),
                 "cashbox" => Cashbox(device, value),
                 "power" => Power(device, value, command),
-                "silent" => Line(verb, Bool(value, verb), v => device.Silence(v)),
-                "echo" => Line(verb, Bool(value, verb), device.SetEcho),
-                "slow" => Line(verb, NonNegative(value, verb), ms => device.SetSlowness(TimeSpan.FromMilliseconds(ms))),
-                "noise" => Line(verb, Probability(value), device.SetNoise),
+                "silent" => ControlArguments.Applied(verb, ControlArguments.Bool(value, verb), v => device.Silence(v)),
+                "echo" => ControlArguments.Applied(verb, ControlArguments.Bool(value, verb), device.SetEcho),
+                "slow" => ControlArguments.Applied(verb, ControlArguments.Milliseconds(value, verb), ms => device.SetSlowness(TimeSpan.FromMilliseconds(ms))),
+                "noise" => ControlArguments.Applied(verb, ControlArguments.Probability(value, verb), device.SetNoise),
                 _ => new JsonObject { ["status"] = StatusJson(device) },
             };
         }
@@ -105,15 +81,7 @@ public static class SspValidatorControls
             ["pendingEvents"] = new JsonArray([.. s.PendingEvents.Select(e => JsonValue.Create(e))]),
             ["awaitingAck"] = s.AwaitingAck,
             ["baud"] = s.BaudRate,
-            ["line"] = new JsonObject
-            {
-                ["silent"] = device.Line.Silent,
-                ["slowMs"] = device.Line.ReplyDelay.TotalMilliseconds,
-                ["noise"] = device.Line.NoiseRate,
-                ["echo"] = device.Line.Echo,
-                ["droppedBytes"] = device.Line.DroppedBytes,
-                ["corruptedBytes"] = device.Line.CorruptedBytes,
-            },
+            ["line"] = device.Line.ToJson(),
             ["packets"] = s.Packets,
             ["repeats"] = s.Repeats,
             ["crcErrors"] = device.CrcErrors,
@@ -122,10 +90,7 @@ public static class SspValidatorControls
 
     private static JsonObject Insert(SimulatedSspValidator device, JsonElement value, JsonElement command)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var amount) || amount <= 0)
-        {
-            throw new SimulatorControlException("'insert' takes the note's face value as a positive whole number, for example {\"insert\":500}.");
-        }
+        var amount = ControlArguments.FaceValue(value);
 
         var outcome = NoteOutcome.Genuine;
         if (command.TryGetProperty("reject", out var reject))
@@ -230,30 +195,5 @@ public static class SspValidatorControls
         }
     }
 
-    private static JsonObject Line<T>(string name, T value, Action<T> apply)
-    {
-        apply(value);
-        return new JsonObject { [name] = JsonValue.Create(value) };
-    }
-
-    private static string Text(JsonElement value, string name) => value.ValueKind == JsonValueKind.String
-        ? value.GetString()!.Trim().ToLowerInvariant()
-        : throw new SimulatorControlException($"'{name}' takes a string.");
-
-    private static bool Bool(JsonElement value, string name) => value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw new SimulatorControlException($"'{name}' takes true or false."),
-    };
-
-    private static double NonNegative(JsonElement value, string name) =>
-        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var d && d >= 0 && d <= TimeSpan.FromHours(1).TotalMilliseconds
-            ? d
-            : throw new SimulatorControlException($"'{name}' takes milliseconds between 0 and 3600000.");
-
-    private static double Probability(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.GetDouble() is var p && p >= 0 && p <= 1
-            ? p
-            : throw new SimulatorControlException("'noise' takes a rate between 0 and 1, for example 0.001.");
+    private static string Text(JsonElement value, string name) => ControlArguments.Text(value, name);
 }
