@@ -67,10 +67,12 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
             }
         }
 
-        _link?.StopEncryption();
+        _link?.Dispose();
         _link = new SspLink(link, _options.Address, Time, _options.ResponseTimeout, _options.Retries, Logger);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    protected override void Released() => _link?.Dispose();
 
     protected override void Disconnected()
     {
