@@ -255,20 +255,29 @@ internal sealed class CommandProcessor : IDisposable
         _wake();
     }
 
-    /// <summary>Best effort: a malformed command may still carry a readable cmdId to correlate the rejection.</summary>
+    /// <summary>
+    /// Best effort: a malformed command may still carry a readable top-level cmdId before the point where it breaks,
+    /// which lets the fleet correlate the rejection.
+    /// </summary>
     private static string? TryReadCmdId(byte[] payload)
     {
+        var reader = new Utf8JsonReader(payload);
         try
         {
-            using var document = JsonDocument.Parse(payload);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("cmdId", out var id)
-                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("cmdId"))
+                {
+                    return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+            }
         }
         catch (JsonException)
         {
-            return null;
+            // Broken further on than the cmdId, or before it.
         }
+
+        return null;
     }
 }
 

@@ -1,0 +1,63 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+
+/// <summary>
+/// A throw-away CA and a broker certificate it signed (for 127.0.0.1 and localhost), written as PEM files, made with
+/// <see cref="CertificateRequest"/>: no openssl needed. Valid from yesterday to tomorrow.
+/// </summary>
+public sealed class TestCertificates : IDisposable
+{
+    private readonly DirectoryInfo _directory;
+
+    private TestCertificates(DirectoryInfo directory) => _directory = directory;
+
+    public string CaCertificatePath => Path.Combine(_directory.FullName, "ca.pem");
+
+    public string ServerCertificatePath => Path.Combine(_directory.FullName, "server.pem");
+
+    public string ServerKeyPath => Path.Combine(_directory.FullName, "server.key");
+
+    public static TestCertificates Create(string name = "SevaKiosk Test CA")
+    {
+        var directory = Directory.CreateTempSubdirectory("sevakiosk-tls-");
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest($"CN={name}", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(1));
+
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        serverRequest.CertificateExtensions.Add(names.Build());
+        serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var server = serverRequest.Create(ca, now.AddDays(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(12));
+
+        var certificates = new TestCertificates(directory);
+        File.WriteAllText(certificates.CaCertificatePath, ca.ExportCertificatePem());
+        File.WriteAllText(certificates.ServerCertificatePath, server.ExportCertificatePem());
+        File.WriteAllText(certificates.ServerKeyPath, serverKey.ExportPkcs8PrivateKeyPem());
+        return certificates;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
