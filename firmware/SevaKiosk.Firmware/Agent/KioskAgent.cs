@@ -104,6 +104,9 @@ public sealed class KioskAgent : IAsyncDisposable
     /// <summary>Bill fetch and payment posting to the backend.</summary>
     public BackendClient Backend { get; }
 
+    /// <summary>The connection supervisor (state, epoch, endpoint).</summary>
+    public ConnectionSupervisor Connection => _link;
+
     public ConnectionState ConnectionState => _link.State;
 
     public bool IsConnected => _link.IsConnected;
