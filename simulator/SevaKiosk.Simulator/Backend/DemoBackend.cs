@@ -158,7 +158,10 @@ public sealed class DemoBackend : IAsyncDisposable
         while (await _transactions.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < 512 && _transactions.Reader.TryRead(out var message))
+
+            // A slow backend handles one transaction at a time, each taking the configured delay.
+            var most = Behaviour.Delay > TimeSpan.Zero ? 1 : 512;
+            while (batch.Count < most && _transactions.Reader.TryRead(out var message))
             {
                 var behaviour = Behaviour;
                 if (behaviour.Down)
