@@ -141,8 +141,10 @@ public sealed class ConnectionSupervisor : IAsyncDisposable
     private async Task RunAsync(CancellationToken stop)
     {
         var first = TimeSpan.FromTicks((long)(_options.FirstConnectMaxDelay.Ticks * Math.Clamp(_unitRandom(), 0, 1)));
+        // The timer is armed before Waiting is announced, so an observer (or a virtual clock) sees a real wait.
+        var firstWait = Task.Delay(first, _time, stop);
         SetState(ConnectionState.Waiting, first, "first connect after start");
-        await Task.Delay(first, _time, stop).ConfigureAwait(false);
+        await firstWait.ConfigureAwait(false);
 
         var attempt = 0;
         while (!stop.IsCancellationRequested)
@@ -158,8 +160,9 @@ public sealed class ConnectionSupervisor : IAsyncDisposable
             var delay = _backoff.Delay(attempt);
             attempt = Math.Min(attempt + 1, 62);
             AgentLog.LinkDown(_logger, Endpoint.ToString(), reason, delay.TotalSeconds);
+            var wait = Task.Delay(delay, _time, stop);
             SetState(ConnectionState.Waiting, delay, reason);
-            await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+            await wait.ConfigureAwait(false);
         }
     }
 
