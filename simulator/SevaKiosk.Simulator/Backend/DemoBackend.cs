@@ -23,6 +23,7 @@ public sealed class DemoBackend : IAsyncDisposable
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BackendBehaviour _behaviour = BackendBehaviour.Normal;
     private IMqttClient? _client;
+    private SemaphoreSlim _inFlight = new(20);
     private Task[] _loops = [];
     private long _paymentNumber;
 
@@ -119,6 +120,8 @@ public sealed class DemoBackend : IAsyncDisposable
                 var result = await client.ConnectAsync(builder.Build(), linked.Token).ConfigureAwait(false);
                 if (result.ResultCode == MqttClientConnectResultCode.Success)
                 {
+                    // Never more QoS 1 publishes in flight than the broker accepts (Mosquitto drops the excess silently).
+                    Volatile.Write(ref _inFlight, new SemaphoreSlim(Math.Min(64, result.ReceiveMaximum is null or 0 ? 64 : (int)result.ReceiveMaximum.Value)));
                     await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(KioskTopics.AllTransactions, MqttQualityOfServiceLevel.AtLeastOnce)
                         .WithTopicFilter(KioskTopics.AllBackendRequests, MqttQualityOfServiceLevel.AtLeastOnce)
@@ -344,11 +347,20 @@ public sealed class DemoBackend : IAsyncDisposable
             builder.WithCorrelationData(correlation);
         }
 
+        var gate = Volatile.Read(ref _inFlight);
         using var deadline = new CancellationTokenSource(_options.PublishDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, deadline.Token);
         try
         {
-            await client.PublishAsync(builder.Build(), linked.Token).ConfigureAwait(false);
+            await gate.WaitAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                await client.PublishAsync(builder.Build(), linked.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         catch (Exception ex)
         {

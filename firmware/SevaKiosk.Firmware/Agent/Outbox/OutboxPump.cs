@@ -203,12 +203,7 @@ public sealed class OutboxPump : IAsyncDisposable
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
             pending.Add(PublishInWindowAsync(message, window, epoch, result =>
-            {
-                if (result.IsSuccess)
-                {
-                    TransactionPublished?.Invoke(this, new TransactionPublishedEventArgs(row.TxId, row.JournalSeq));
-                }
-            }, stop));
+                TransactionPublished?.Invoke(this, new TransactionPublishedEventArgs(row.TxId, row.JournalSeq, result.IsSuccess, result.ReasonCode.ToString())), stop));
         }
 
         await Task.WhenAll(pending).ConfigureAwait(false);

@@ -14,12 +14,19 @@ public sealed class OutboxStatusChangedEventArgs(OutboxStatus status) : EventArg
     public OutboxStatus Status { get; } = status;
 }
 
-/// <summary>A transaction reached the broker (PUBACK), not yet the backend.</summary>
-public sealed class TransactionPublishedEventArgs(string txId, long journalSeq) : EventArgs
+/// <summary>
+/// A transaction's PUBACK arrived: the broker took it (<see cref="Accepted"/>), not yet the backend, or refused it with
+/// <see cref="ReasonCode"/> (it stays in the outbox and goes out again after the ack timeout).
+/// </summary>
+public sealed class TransactionPublishedEventArgs(string txId, long journalSeq, bool accepted, string reasonCode) : EventArgs
 {
     public string TxId { get; } = txId;
 
     public long JournalSeq { get; } = journalSeq;
+
+    public bool Accepted { get; } = accepted;
+
+    public string ReasonCode { get; } = reasonCode;
 }
 
 /// <summary>The backend acknowledged a transaction and its outbox entry is gone.</summary>
