@@ -18,6 +18,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 command -v mosquitto >/dev/null || { echo "mosquitto is not installed (scripts/install-deps.sh)" >&2; exit 1; }
 dotnet build tests/SevaKiosk.Mqtt.Bench -c Release --nologo -v quiet >/dev/null

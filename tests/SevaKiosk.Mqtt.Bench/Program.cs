@@ -73,7 +73,14 @@ async Task<(double Rate, int ReceiveMaximum)> PlainLoopAsync(int n, int inFlight
 
     await Task.WhenAll(pending);
     var rate = n / Stopwatch.GetElapsedTime(started).TotalSeconds;
-    await allAcked.Task.WaitAsync(TimeSpan.FromMinutes(5));
+    // Wait for the backend to catch up: all acks, or none for 15 s (an ack lost under load is not re-sent here).
+    var seen = -1;
+    while (!allAcked.Task.IsCompleted && seen != Volatile.Read(ref acks))
+    {
+        seen = Volatile.Read(ref acks);
+        await Task.WhenAny(allAcked.Task, Task.Delay(TimeSpan.FromSeconds(15)));
+    }
+
     await client.DisconnectAsync();
     return (rate, limit);
 }
@@ -231,7 +238,7 @@ KioskAgentOptions Options(string db) => new()
     FleetPublicKey = fleet.ExportSubjectPublicKeyInfoPem(),
     DatabasePath = db,
     FirstConnectMaxDelay = TimeSpan.Zero,
-    AckTimeout = TimeSpan.FromMinutes(10),
+    AckTimeout = TimeSpan.FromSeconds(60),
     OutboxCapacity = count * 2,
     PublishDeadline = TimeSpan.FromSeconds(30),
 };

@@ -204,6 +204,26 @@ public sealed class MosquittoTests : IDisposable
         Assert.Contains(failures, f => f.Contains("Authentication", StringComparison.OrdinalIgnoreCase) || f.Contains("certificate", StringComparison.OrdinalIgnoreCase) || f.Contains("SSL", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Fact]
+    public async Task A_machine_can_authenticate_with_a_client_certificate_instead_of_a_password()
+    {
+        using var certificates = TestCertificates.Create();
+        await using var broker = await MosquittoBroker.StartAsync(["kiosk-c"], certificates);
+        var (certificate, key) = certificates.IssueClient("kiosk-c");
+        var options = TestAgents.Options("kiosk-c", broker.CertificateUrl, _fleet.PublicPem, _data.FullName);
+        options.CaCertificateFile = certificates.CaCertificatePath;
+        options.ClientCertificateFile = certificate;
+        options.ClientKeyFile = key;
+        await using var backend = StartBackend(broker);
+        await using var agent = new KioskAgent(options, new RecordingTarget());
+        agent.Start();
+        await Wait.UntilAsync(() => agent.IsConnected, TimeSpan.FromSeconds(10), "the certificate-authenticated connection");
+
+        // The ACL applies to the certificate's name: its own transactions go through.
+        agent.EnqueueTransaction(TestAgents.Transaction("kiosk-c", 1));
+        await Wait.UntilAsync(() => agent.Outbox.PendingTransactionCount() == 0, TimeSpan.FromSeconds(10), "the acknowledgement");
+    }
+
     private static List<StatusMessage> Statuses(Observer monitor, MachineTopics topics) =>
         monitor.On(topics.Status).Where(m => m.Payload.Length > 0).Select(m => KioskJson.Deserialize<StatusMessage>(m.Payload)).ToList();
 

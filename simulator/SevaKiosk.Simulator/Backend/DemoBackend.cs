@@ -348,13 +348,14 @@ public sealed class DemoBackend : IAsyncDisposable
         }
 
         var gate = Volatile.Read(ref _inFlight);
-        using var deadline = new CancellationTokenSource(_options.PublishDeadline, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, deadline.Token);
         try
         {
-            await gate.WaitAsync(linked.Token).ConfigureAwait(false);
+            // The deadline is for the broker's PUBACK, not for the queue behind the receive maximum.
+            await gate.WaitAsync(stop).ConfigureAwait(false);
             try
             {
+                using var deadline = new CancellationTokenSource(_options.PublishDeadline, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, deadline.Token);
                 await client.PublishAsync(builder.Build(), linked.Token).ConfigureAwait(false);
             }
             finally

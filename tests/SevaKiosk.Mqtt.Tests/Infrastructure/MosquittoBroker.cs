@@ -23,17 +23,23 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private MosquittoBroker(DirectoryInfo directory, string configPath, int port, int? tlsPort)
+    private MosquittoBroker(DirectoryInfo directory, string configPath, int port, int? tlsPort, int? certificatePort)
     {
         _directory = directory;
         _configPath = configPath;
         Port = port;
         TlsPort = tlsPort;
+        CertificatePort = certificatePort;
     }
 
     public int Port { get; }
 
     public int? TlsPort { get; }
+
+    /// <summary>TLS listener that requires a client certificate and takes its CN as the username.</summary>
+    public int? CertificatePort { get; }
+
+    public string CertificateUrl => $"mqtts://127.0.0.1:{CertificatePort}";
 
     public string Url => $"mqtt://127.0.0.1:{Port}";
 
@@ -84,6 +90,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
         var port = FreePort();
         int? tlsPort = tls is null ? null : FreePort();
+        int? certificatePort = tls is null ? null : FreePort();
         var config = new StringBuilder()
             .AppendLine("per_listener_settings false")
             .AppendLine("allow_anonymous false")
@@ -104,12 +111,18 @@ public sealed class MosquittoBroker : IAsyncDisposable
             config.AppendLine(CultureInfo.InvariantCulture, $"listener {tlsPort} 127.0.0.1")
                 .AppendLine(CultureInfo.InvariantCulture, $"cafile {tls.CaCertificatePath}")
                 .AppendLine(CultureInfo.InvariantCulture, $"certfile {tls.ServerCertificatePath}")
-                .AppendLine(CultureInfo.InvariantCulture, $"keyfile {tls.ServerKeyPath}");
+                .AppendLine(CultureInfo.InvariantCulture, $"keyfile {tls.ServerKeyPath}")
+                .AppendLine(CultureInfo.InvariantCulture, $"listener {certificatePort} 127.0.0.1")
+                .AppendLine(CultureInfo.InvariantCulture, $"cafile {tls.CaCertificatePath}")
+                .AppendLine(CultureInfo.InvariantCulture, $"certfile {tls.ServerCertificatePath}")
+                .AppendLine(CultureInfo.InvariantCulture, $"keyfile {tls.ServerKeyPath}")
+                .AppendLine("require_certificate true")
+                .AppendLine("use_identity_as_username true");
         }
 
         var configPath = Path.Combine(directory.FullName, "mosquitto.conf");
         await File.WriteAllTextAsync(configPath, config.ToString());
-        var broker = new MosquittoBroker(directory, configPath, port, tlsPort);
+        var broker = new MosquittoBroker(directory, configPath, port, tlsPort, certificatePort);
         await broker.StartProcessAsync();
         return broker;
     }

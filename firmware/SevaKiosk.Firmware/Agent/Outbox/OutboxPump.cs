@@ -180,45 +180,45 @@ public sealed class OutboxPump : IAsyncDisposable
     private async Task<bool> PublishTransactionsAsync(int epoch, SemaphoreSlim window, CancellationToken stop)
     {
         var rows = _store.ReadTransactions(_txCursor, BatchSize);
-        if (rows.Count == 0)
-        {
-            return false;
-        }
-
-        var pending = new List<Task>(rows.Count);
-        foreach (var row in rows)
-        {
-            await window.WaitAsync(stop).ConfigureAwait(false);
-            if (Volatile.Read(ref _failedEpoch) == epoch)
+        await PublishBatchAsync(
+            rows,
+            row =>
             {
-                window.Release();
-                break;
-            }
-
-            _txCursor = row.Seq;
-            _awaitingAck.Enqueue(new Published(row.Seq, row.TxId, _time.GetTimestamp()));
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(_txTopic)
-                .WithPayload(row.Payload)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            pending.Add(PublishInWindowAsync(message, window, epoch, result =>
-                TransactionPublished?.Invoke(this, new TransactionPublishedEventArgs(row.TxId, row.JournalSeq, result.IsSuccess, result.ReasonCode.ToString())), stop));
-        }
-
-        await Task.WhenAll(pending).ConfigureAwait(false);
-        return true;
+                _txCursor = row.Seq;
+                _awaitingAck.Enqueue(new Published(row.Seq, row.TxId, _time.GetTimestamp()));
+                return (_txTopic, row.Payload);
+            },
+            (row, result) => TransactionPublished?.Invoke(this, new TransactionPublishedEventArgs(row.TxId, row.JournalSeq, result.IsSuccess, result.ReasonCode.ToString())),
+            epoch,
+            window,
+            stop).ConfigureAwait(false);
+        return rows.Count > 0;
     }
 
     private async Task<bool> PublishMessagesAsync(int epoch, SemaphoreSlim window, CancellationToken stop)
     {
         var rows = _store.ReadMessages(_messageCursor, BatchSize);
-        if (rows.Count == 0)
-        {
-            return false;
-        }
-
         var done = new ConcurrentBag<long>();
+
+        // Delivered, or refused for good by the broker (it would refuse it again): either way it leaves the outbox.
+        await PublishBatchAsync(
+            rows,
+            row =>
+            {
+                _messageCursor = row.Seq;
+                return (row.Topic, row.Payload);
+            },
+            (row, _) => done.Add(row.Seq),
+            epoch,
+            window,
+            stop).ConfigureAwait(false);
+        _store.DeleteMessages(done.ToArray());
+        return rows.Count > 0;
+    }
+
+    /// <summary>Publishes rows in order at QoS 1, at most the window in flight; stops early when the connection fails.</summary>
+    private async Task PublishBatchAsync<TRow>(IReadOnlyList<TRow> rows, Func<TRow, (string Topic, byte[] Payload)> take, Action<TRow, MqttClientPublishResult> onPuback, int epoch, SemaphoreSlim window, CancellationToken stop)
+    {
         var pending = new List<Task>(rows.Count);
         foreach (var row in rows)
         {
@@ -229,20 +229,16 @@ public sealed class OutboxPump : IAsyncDisposable
                 break;
             }
 
-            _messageCursor = row.Seq;
+            var (topic, payload) = take(row);
             var message = new MqttApplicationMessageBuilder()
-                .WithTopic(row.Topic)
-                .WithPayload(row.Payload)
+                .WithTopic(topic)
+                .WithPayload(payload)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
-
-            // Delivered, or refused for good by the broker (it would refuse it again): either way it leaves the outbox.
-            pending.Add(PublishInWindowAsync(message, window, epoch, _ => done.Add(row.Seq), stop));
+            pending.Add(PublishInWindowAsync(message, window, epoch, result => onPuback(row, result), stop));
         }
 
         await Task.WhenAll(pending).ConfigureAwait(false);
-        _store.DeleteMessages(done.ToArray());
-        return true;
     }
 
     private async Task PublishInWindowAsync(MqttApplicationMessage message, SemaphoreSlim window, int epoch, Action<MqttClientPublishResult> onPuback, CancellationToken stop)
