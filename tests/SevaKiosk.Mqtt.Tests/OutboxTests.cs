@@ -145,6 +145,30 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_the_backend_is_away_only_a_probe_is_resent_and_everything_goes_once_it_answers()
+    {
+        var options = TestAgents.Options(Machine, _broker.Url, _fleet.PublicPem, _data.FullName);
+        options.InFlightWindow = 5;
+        options.AckTimeout = TimeSpan.FromMilliseconds(700);
+        await using var agent = new KioskAgent(options, new RecordingTarget());
+        var publishes = 0;
+        agent.TransactionPublished += (_, _) => Interlocked.Increment(ref publishes);
+        _backend.Behaviour = new BackendBehaviour(Down: true);
+        for (var seq = 1; seq <= 60; seq++)
+        {
+            agent.EnqueueTransaction(TestAgents.Transaction(Machine, seq));
+        }
+
+        agent.Start();
+        await Wait.UntilAsync(() => Volatile.Read(ref publishes) >= 60, TimeSpan.FromSeconds(10), "the first round");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // about four ack timeouts with nobody answering
+        Assert.InRange(Volatile.Read(ref publishes), 61, 60 + (5 * 6)); // probes of one window, not the whole backlog each time
+
+        _backend.Behaviour = BackendBehaviour.Normal;
+        await Wait.UntilAsync(() => _backend.Ledger.Counts().Transactions == 60 && agent.Outbox.PendingTransactionCount() == 0, TimeSpan.FromSeconds(15), "the backlog once the backend answers");
+    }
+
+    [Fact]
     public async Task Telemetry_is_bounded_while_offline_counts_what_it_dropped_and_faults_are_published()
     {
         var options = TestAgents.Options(Machine, "mqtt://127.0.0.1:1", _fleet.PublicPem, _data.FullName);

@@ -13,7 +13,8 @@ namespace SevaKiosk.Firmware.Agent.Outbox;
 /// Drains the outbox while the link is up. Transactions go out at QoS 1 in enqueue (journal) order with a window of
 /// publishes in flight, and stay in the outbox until the backend's <c>tx/ack</c>: after a reconnect (a new epoch) or
 /// when an ack is overdue, everything unacknowledged is published again; the backend applies by TxId, so a duplicate
-/// has no effect. Messages (telemetry, faults, replies) go after the transactions and are deleted on PUBACK.
+/// has no effect. An overdue ack re-sends only one window's worth as a probe until an ack shows the backend is back.
+/// Messages (telemetry, faults, replies) go after the transactions and are deleted on PUBACK.
 /// </summary>
 public sealed class OutboxPump : IAsyncDisposable
 {
@@ -34,6 +35,7 @@ public sealed class OutboxPump : IAsyncDisposable
     private Task _acking = Task.CompletedTask;
     private long _txCursor;
     private long _messageCursor;
+    private long _resendBudget = long.MaxValue;
     private int _failedEpoch = -1;
     private OutboxStatus _status;
 
@@ -145,6 +147,7 @@ public sealed class OutboxPump : IAsyncDisposable
                     _messageCursor = 0;
                     _awaitingAck.Clear();
                     _acked.Clear();
+                    Volatile.Write(ref _resendBudget, long.MaxValue);
                 }
                 else if (Volatile.Read(ref _failedEpoch) == epoch)
                 {
@@ -179,7 +182,18 @@ public sealed class OutboxPump : IAsyncDisposable
 
     private async Task<bool> PublishTransactionsAsync(int epoch, SemaphoreSlim window, CancellationToken stop)
     {
-        var rows = _store.ReadTransactions(_txCursor, BatchSize);
+        var budget = Volatile.Read(ref _resendBudget);
+        if (budget <= 0)
+        {
+            return false; // Probing: wait for an ack (or the next ack deadline) before sending more.
+        }
+
+        var rows = _store.ReadTransactions(_txCursor, (int)Math.Min(BatchSize, budget));
+        if (budget != long.MaxValue)
+        {
+            Interlocked.CompareExchange(ref _resendBudget, budget - rows.Count, budget);
+        }
+
         await PublishBatchAsync(
             rows,
             row =>
@@ -283,8 +297,12 @@ public sealed class OutboxPump : IAsyncDisposable
                 return false;
             }
 
+            // Go back to the oldest unacknowledged transaction, but only probe with one window's worth: on a 2G link
+            // with the backend away, re-sending the whole backlog every ack timeout would be all the link ever does.
+            // The first ack lifts the limit.
             _txCursor = head.Seq - 1;
             _awaitingAck.Clear();
+            Volatile.Write(ref _resendBudget, _options.InFlightWindow);
             return true;
         }
 
@@ -326,6 +344,7 @@ public sealed class OutboxPump : IAsyncDisposable
                 TransactionAcknowledged?.Invoke(this, new TransactionAcknowledgedEventArgs(ack.TxId, ack.Revision, ack.FirstApply));
             }
 
+            Volatile.Write(ref _resendBudget, long.MaxValue);
             RefreshStatus();
             Wake();
         }
