@@ -62,4 +62,4 @@ for _ in $(seq 200); do grep -q '"connected"' "$work/backend.log" && break; slee
 
 echo "mosquitto $(mosquitto -h | head -1 | awk '{print $3}') on 127.0.0.1:$port; $(nproc) cores; $(uname -m)"
 dotnet tests/SevaKiosk.Mqtt.Bench/bin/Release/net10.0/SevaKiosk.Mqtt.Bench.dll --broker "mqtt://127.0.0.1:$port" \
-  --machine "$machine" --password bench-pw --count "$count" --latency "$samples" --data "$work"
+  --machine "$machine" --password bench-pw --count "$count" --latency "$samples" --data "$work" --backend-control "$work/backend-in"

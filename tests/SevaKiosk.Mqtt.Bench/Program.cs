@@ -13,13 +13,18 @@ using SevaKiosk.Protocol.Mqtt;
 //  2. the agent draining N transactions queued in its SQLite outbox: rate to PUBACK, rate to backend tx/ack (outbox empty),
 //     managed heap and working set while draining;
 //  3. credit-to-PUBACK latency: journal commit (with the outbox entry) → PUBACK, one transaction at a time.
-// Usage: SevaKiosk.Mqtt.Bench --broker mqtt://127.0.0.1:PORT --machine ID --password P --count 100000 --latency 2000 --data DIR
+// The rate phases (1 and 2a) run with the demo backend told to drop what it receives ("down"), so that a consumer slower
+// than the publishers cannot push back through Mosquitto's queue and TCP into the figure; phase 2b then measures the
+// whole path to the backend's tx/ack with the backend applying every transaction in its SQLite ledger.
+// Usage: SevaKiosk.Mqtt.Bench --broker mqtt://127.0.0.1:PORT --machine ID --password P --count 100000 --latency 2000
+//        --data DIR [--backend-control FIFO]
 var broker = Arg("--broker") ?? throw new ArgumentException("--broker is required");
 var machine = Arg("--machine") ?? "kiosk-bench";
 var password = Arg("--password");
 var count = int.Parse(Arg("--count") ?? "100000", CultureInfo.InvariantCulture);
 var latencyCount = int.Parse(Arg("--latency") ?? "2000", CultureInfo.InvariantCulture);
 var data = Arg("--data") ?? Path.Combine(Path.GetTempPath(), "sevakiosk-bench");
+var backendControl = Arg("--backend-control");
 Directory.CreateDirectory(data);
 using var fleet = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
@@ -27,6 +32,7 @@ var sample = Transaction(machine, 1);
 var payload = KioskJson.Serialize(sample);
 Console.WriteLine($"payload {payload.Length} bytes (one transaction record), {count} messages");
 
+Control("""{"down":true}""");
 var window = 32;
 var (sequential, receiveMaximum) = await PlainLoopAsync(count / 4, 1);
 window = Math.Min(window, receiveMaximum);
@@ -40,24 +46,11 @@ return 0;
 
 async Task<(double Rate, int ReceiveMaximum)> PlainLoopAsync(int n, int inFlight)
 {
-    // Same broker, same topic, same payload size and the same backend work per message as the outbox drain; only the
-    // SQLite outbox is missing. The backend's acks are awaited afterwards so no backlog spills into the next phase.
+    // Same broker, topic, payload size and subscriber as the outbox drain; only the SQLite outbox is missing.
     using var client = new MqttClientFactory().CreateMqttClient();
     var uri = new Uri(broker);
-    var acks = 0;
-    var allAcked = new TaskCompletionSource();
-    client.ApplicationMessageReceivedAsync += _ =>
-    {
-        if (Interlocked.Increment(ref acks) == n)
-        {
-            allAcked.TrySetResult();
-        }
-
-        return Task.CompletedTask;
-    };
     var connected = await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(uri.Host, uri.Port).WithClientId(machine)
         .WithCredentials(machine, password).WithCleanStart().Build());
-    await client.SubscribeAsync(KioskTopics.For(machine).TransactionAck, MqttQualityOfServiceLevel.AtLeastOnce);
     var limit = connected.ReceiveMaximum is null or 0 ? ushort.MaxValue : connected.ReceiveMaximum.Value;
     using var gate = new SemaphoreSlim(Math.Min(inFlight, limit));
     var topic = KioskTopics.For(machine).Transactions;
@@ -73,14 +66,6 @@ async Task<(double Rate, int ReceiveMaximum)> PlainLoopAsync(int n, int inFlight
 
     await Task.WhenAll(pending);
     var rate = n / Stopwatch.GetElapsedTime(started).TotalSeconds;
-    // Wait for the backend to catch up: all acks, or none for 15 s (an ack lost under load is not re-sent here).
-    var seen = -1;
-    while (!allAcked.Task.IsCompleted && seen != Volatile.Read(ref acks))
-    {
-        seen = Volatile.Read(ref acks);
-        await Task.WhenAny(allAcked.Task, Task.Delay(TimeSpan.FromSeconds(15)));
-    }
-
     await client.DisconnectAsync();
     return (rate, limit);
 }
@@ -122,36 +107,47 @@ async Task DrainAsync()
     GC.Collect();
     var options = Options(db);
     options.InFlightWindow = 32;
+    var (toPuback, peakHeapA, peakSetA) = await MeasureAsync(options, waitForAcks: false);
+    Console.WriteLine($"outbox drain, {count} queued transactions, window {window}: to PUBACK {count / toPuback.TotalSeconds:0} msg/s ({toPuback.TotalSeconds:0.0} s); " +
+        $"{count / toPuback.TotalSeconds / windowed:P0} of the plain windowed loop, {count / toPuback.TotalSeconds / sequential:P0} of the plain sequential loop");
+    Console.WriteLine($"memory while draining to PUBACK: peak managed heap {peakHeapA / 1048576.0:0.0} MiB, peak working set {peakSetA / 1048576.0:0.0} MiB");
+
+    // 2b: the same outbox (nothing was acknowledged) drained again to the backend, which applies and acknowledges.
+    Control("""{"normal":true}""");
+    var (toAck, peakHeapB, peakSetB) = await MeasureAsync(options, waitForAcks: true);
+    Console.WriteLine($"outbox drain to backend tx/ack (applied in the backend's SQLite ledger, outbox rows deleted): {count / toAck.TotalSeconds:0} msg/s ({toAck.TotalSeconds:0.0} s); " +
+        $"peak managed heap {peakHeapB / 1048576.0:0.0} MiB, peak working set {peakSetB / 1048576.0:0.0} MiB");
+}
+
+async Task<(TimeSpan Elapsed, long PeakHeap, long PeakWorkingSet)> MeasureAsync(KioskAgentOptions options, bool waitForAcks)
+{
     await using var agent = new KioskAgent(options, new NoCommands());
     var published = 0;
-    var pubackDone = new TaskCompletionSource<TimeSpan>();
-    var ackDone = new TaskCompletionSource<TimeSpan>();
+    var acked = 0;
+    var done = new TaskCompletionSource<TimeSpan>();
     var started = 0L;
     var refused = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+    var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
     agent.TransactionPublished += (_, e) =>
     {
         if (!e.Accepted)
         {
             refused.AddOrUpdate(e.ReasonCode, 1, (_, n) => n + 1);
-            return;
         }
-
-        if (Interlocked.Increment(ref published) == count)
+        else if (Interlocked.Increment(ref published) == count && !waitForAcks)
         {
-            pubackDone.TrySetResult(Stopwatch.GetElapsedTime(started));
+            done.TrySetResult(Stopwatch.GetElapsedTime(started));
         }
     };
-    var acked = 0;
-    var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
     agent.TransactionAcknowledged += (_, e) =>
     {
-        if (seen.TryAdd(e.TxId, true) && Interlocked.Increment(ref acked) == count)
+        if (seen.TryAdd(e.TxId, true) && Interlocked.Increment(ref acked) == count && waitForAcks)
         {
-            ackDone.TrySetResult(Stopwatch.GetElapsedTime(started));
+            done.TrySetResult(Stopwatch.GetElapsedTime(started));
         }
     };
 
-    long peakHeap = 0, peakWorkingSet = 0, baselineWorkingSet = Environment.WorkingSet;
+    long peakHeap = 0, peakWorkingSet = 0;
     using var sampler = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
     var sampling = Task.Run(async () =>
     {
@@ -164,16 +160,25 @@ async Task DrainAsync()
 
     started = Stopwatch.GetTimestamp();
     agent.Start();
-    using var progress = new Timer(_ => Console.Error.WriteLine($"  ... {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: PUBACKed {Volatile.Read(ref published)}, acknowledged {Volatile.Read(ref acked)}, refused [{string.Join(", ", refused.Select(r => $"{r.Key} {r.Value}"))}], connection {agent.ConnectionState} epoch {agent.Connection.Epoch}"), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
-    var toPuback = await pubackDone.Task.WaitAsync(TimeSpan.FromMinutes(10));
-    var toAck = await ackDone.Task.WaitAsync(TimeSpan.FromMinutes(10));
+    using var progress = new Timer(_ => Console.Error.WriteLine($"  ... {Stopwatch.GetElapsedTime(started).TotalSeconds:0} s: PUBACKed {Volatile.Read(ref published)}, acknowledged {Volatile.Read(ref acked)}, refused [{string.Join(", ", refused.Select(r => $"{r.Key} {r.Value}"))}], epoch {agent.Connection.Epoch}"), null, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
+    var elapsed = await done.Task.WaitAsync(TimeSpan.FromMinutes(15));
     sampler.Dispose();
     await sampling;
-    Console.WriteLine($"outbox drain, {count} queued transactions, window {window}: to PUBACK {count / toPuback.TotalSeconds:0} msg/s ({toPuback.TotalSeconds:0.0} s), " +
-        $"to backend tx/ack and deleted {count / toAck.TotalSeconds:0} msg/s ({toAck.TotalSeconds:0.0} s)");
-    Console.WriteLine($"outbox drain vs plain windowed loop: {count / toPuback.TotalSeconds / windowed:P0}; vs plain sequential loop: {count / toPuback.TotalSeconds / sequential:P0}");
-    Console.WriteLine($"memory while draining: peak managed heap {peakHeap / 1048576.0:0.0} MiB, peak working set {peakWorkingSet / 1048576.0:0.0} MiB (before start {baselineWorkingSet / 1048576.0:0.0} MiB)");
-    Console.WriteLine($"outbox left: {agent.Outbox.PendingTransactionCount()}");
+    return (elapsed, peakHeap, peakWorkingSet);
+}
+
+void Control(string line)
+{
+    if (backendControl is null)
+    {
+        return;
+    }
+
+    using var fifo = new FileStream(backendControl, FileMode.Open, FileAccess.Write);
+    using var writer = new StreamWriter(fifo);
+    writer.WriteLine(line);
+    writer.Flush();
+    Thread.Sleep(200);
 }
 
 async Task LatencyAsync()
