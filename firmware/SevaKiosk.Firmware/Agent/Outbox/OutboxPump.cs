@@ -13,7 +13,8 @@ namespace SevaKiosk.Firmware.Agent.Outbox;
 /// Drains the outbox while the link is up. Transactions go out at QoS 1 in enqueue (journal) order with a window of
 /// publishes in flight, and stay in the outbox until the backend's <c>tx/ack</c>: after a reconnect (a new epoch) or
 /// when an ack is overdue, everything unacknowledged is published again; the backend applies by TxId, so a duplicate
-/// has no effect. An overdue ack re-sends only one window's worth as a probe until an ack shows the backend is back.
+/// has no effect. When the oldest ack is overdue and the backend has been silent as long, one window's worth is re-sent
+/// as a probe until an ack shows the backend is back.
 /// Messages (telemetry, faults, replies) go after the transactions and are deleted on PUBACK.
 /// </summary>
 public sealed class OutboxPump : IAsyncDisposable
@@ -36,6 +37,7 @@ public sealed class OutboxPump : IAsyncDisposable
     private long _txCursor;
     private long _messageCursor;
     private long _resendBudget = long.MaxValue;
+    private long _lastAckAt;
     private int _failedEpoch = -1;
     private OutboxStatus _status;
 
@@ -290,10 +292,13 @@ public sealed class OutboxPump : IAsyncDisposable
                 continue;
             }
 
-            var age = _time.GetElapsedTime(head.PublishedAt);
-            if (age < _options.AckTimeout)
+            // Overdue only when the backend has also been silent that long: while acks keep coming it is working
+            // through a backlog, and re-sending would only lengthen it. A transaction lost on the way is re-sent once the
+            // flow of acks stops.
+            var quiet = _time.GetElapsedTime(Math.Max(head.PublishedAt, Volatile.Read(ref _lastAckAt)));
+            if (quiet < _options.AckTimeout)
             {
-                nextDue = _options.AckTimeout - age;
+                nextDue = _options.AckTimeout - quiet;
                 return false;
             }
 
@@ -345,6 +350,7 @@ public sealed class OutboxPump : IAsyncDisposable
             }
 
             Volatile.Write(ref _resendBudget, long.MaxValue);
+            Volatile.Write(ref _lastAckAt, _time.GetTimestamp());
             RefreshStatus();
             Wake();
         }
