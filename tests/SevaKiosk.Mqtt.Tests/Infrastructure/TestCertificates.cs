@@ -63,7 +63,8 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.Create(_ca, now.AddDays(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(12));
+        // Within the CA's validity (which ends a day after the CA was made).
+        using var certificate = request.Create(_ca, now.AddHours(-1), now.AddHours(12), RandomNumberGenerator.GetBytes(12));
         var certificatePath = Path.Combine(_directory.FullName, commonName + ".pem");
         var keyPath = Path.Combine(_directory.FullName, commonName + ".key");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
