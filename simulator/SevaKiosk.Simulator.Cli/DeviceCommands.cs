@@ -9,6 +9,7 @@ internal static class DeviceCommands
     public static Command Create() => new("device", "Run one simulated device on a new pseudo-terminal.")
     {
         ValidatorCommand(),
+        CardReaderCommand.Create(),
     };
 
     private static Command ValidatorCommand()
@@ -21,15 +22,23 @@ internal static class DeviceCommands
         protocol.AcceptOnlyFromAmong(ValidatorFactory.Protocols);
         var pty = new Option<bool>("--pty") { Description = "Serve on a new pseudo-terminal (the default and only transport)." };
         var encrypted = new Option<bool>("--encrypted") { Description = "Require eSSP encryption (SSP only)." };
-        var fixedKey = new Option<string?>("--fixed-key") { Description = "eSSP fixed key as 16 hex digits (default: ITL's factory key)." };
+        var fixedKey = new Option<string?>("--fixed-key") { Description = "eSSP fixed key as 16 hex digits (default: ITL's factory key 0123456701234567)." };
+        var channels = new Option<string?>("--channels") { Description = "Face value of each channel in order (default 10,20,50,100,200,500; add 2000 for a dataset that takes it)." };
+        var address = new Option<byte>("--address") { Description = "SSP slave address (default 0).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int?>("--seed") { Description = "Seed for simulated line noise, to replay a noisy run." };
 
         var command = new Command("validator", "A banknote validator. Prints {\"port\":...} first, then reads control commands as JSON lines on stdin.")
         {
-            protocol, pty, encrypted, fixedKey,
+            protocol, pty, encrypted, fixedKey, channels, address, seed,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var options = new ValidatorOptions(result.GetValue(protocol)!, result.GetValue(encrypted), result.GetValue(fixedKey));
+            var options = new ValidatorOptions(result.GetValue(protocol)!, result.GetValue(encrypted), result.GetValue(fixedKey))
+            {
+                Channels = result.GetValue(channels),
+                Address = result.GetValue(address),
+                Seed = result.GetValue(seed),
+            };
             ISimulatedDevice device;
             try
             {
@@ -47,4 +56,11 @@ internal static class DeviceCommands
     }
 }
 
-internal sealed record ValidatorOptions(string Protocol, bool Encrypted, string? FixedKey);
+internal sealed record ValidatorOptions(string Protocol, bool Encrypted, string? FixedKey)
+{
+    public string? Channels { get; init; }
+
+    public byte Address { get; init; }
+
+    public int? Seed { get; init; }
+}

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,7 +7,8 @@ namespace SevaKiosk.Simulator.Control;
 /// <summary>Writes one compact JSON object per line, whole lines only, from any thread.</summary>
 public sealed class JsonLineWriter
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Relaxed escaping keeps quotes and apostrophes readable ("it's", not "it\u0027s"); the output is never HTML.
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TextWriter _writer;
     private readonly object _gate = new();
 

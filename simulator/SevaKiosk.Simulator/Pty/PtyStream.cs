@@ -30,6 +30,12 @@ public sealed unsafe class PtyStream : Stream
 
     public override int Read(Span<byte> buffer) => ReadCore(buffer, CancellationToken.None);
 
+    /// <summary>
+    /// A blocking read on the caller's thread that still honours <paramref name="cancellationToken"/>: for device
+    /// loops on a dedicated thread that must answer within a few milliseconds even when the thread pool is busy.
+    /// </summary>
+    public int Read(Span<byte> buffer, CancellationToken cancellationToken) => ReadCore(buffer, cancellationToken);
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // poll() blocks a thread; keep it off the caller's and let the thread pool own it.

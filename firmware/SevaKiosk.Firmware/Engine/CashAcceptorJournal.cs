@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SevaKiosk.Firmware.Journal;
+using SevaKiosk.Hal.CashAcceptors;
+
+namespace SevaKiosk.Firmware.Engine;
+
+/// <summary>
+/// Writes every cash-acceptor event to the journal before the driver talks to the device again (the driver awaits
+/// observers). Maps the driver's cash-in transaction ids to the citizen's session.
+/// </summary>
+public sealed class CashAcceptorJournal : ICashAcceptorObserver
+{
+    private readonly KioskJournal _journal;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Guid, string> _sessions = new();
+    private long? _escrowNoteId;
+
+    public CashAcceptorJournal(KioskJournal journal, ILogger<CashAcceptorJournal>? logger = null)
+    {
+        _journal = journal;
+        _logger = logger ?? NullLogger<CashAcceptorJournal>.Instance;
+    }
+
+    /// <summary>Raised after each event is journaled (the engine follows progress; telemetry counts).</summary>
+    public event Action<CashAcceptorEvent>? Journaled;
+
+    /// <summary>The journal id of the note now in escrow (set when its NOTE_ESCROWED was journaled).</summary>
+    public long? EscrowNoteId => Interlocked.CompareExchange(ref _escrowNoteId, null, null);
+
+    public void Bind(Guid cashInTransaction, string sessionId) => _sessions[cashInTransaction] = sessionId;
+
+    public ValueTask OnEventAsync(CashAcceptorEvent e, CancellationToken cancellationToken)
+    {
+        var session = e.TransactionId is { } id && _sessions.TryGetValue(id, out var s) ? s : null;
+        switch (e)
+        {
+            case NoteEscrowed escrowed when session is not null:
+                _escrowNoteId = _journal.NoteEscrowed(session, escrowed.Note);
+                break;
+            case NoteCredited credited:
+                _journal.NoteCredited(credited, session);
+                _escrowNoteId = null;
+                break;
+            case NoteReturned when _escrowNoteId is { } noteId:
+                _journal.NoteReturned(noteId, ((NoteReturned)e).Cause);
+                _escrowNoteId = null;
+                break;
+            case NoteRejected rejected:
+                _journal.NoteRejected(session, rejected.Reason);
+                break;
+            case NoteClearedAtPowerUp cleared:
+                _journal.NoteClearedAtPowerUp(cleared);
+                _escrowNoteId = null;
+                break;
+            case CashboxChanged { State: CashboxState.Removed }:
+                _journal.CloseCashboxBatch("cash box removed");
+                break;
+            case CashboxChanged { State: CashboxState.Present }:
+                _journal.OpenCashboxBatch("cash box inserted");
+                break;
+            default:
+                _journal.RecordEvent(session, e.Kind, Describe(e));
+                break;
+        }
+
+        _logger.LogDebug("journaled {Event}", e);
+        Journaled?.Invoke(e);
+        return ValueTask.CompletedTask;
+    }
+
+    private static object? Describe(CashAcceptorEvent e) => e switch
+    {
+        FraudDetected f => new { note = f.Note?.Value?.Amount, f.Detail },
+        DeviceReset r => new { r.Detail },
+        NoteEscrowed n => new { note = n.Note.Value?.Amount, outside = "no session" },
+        NoteReturned n => new { note = n.Note.Value?.Amount, cause = n.Cause.ToString() },
+        NoteStacked n => new { note = n.Note?.Value?.Amount },
+        _ => null,
+    };
+}

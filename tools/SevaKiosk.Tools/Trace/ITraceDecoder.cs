@@ -1,0 +1,53 @@
+using SevaKiosk.Tools.Trace.Ssp;
+
+namespace SevaKiosk.Tools.Trace;
+
+/// <summary>
+/// Turns captured bytes into frames for one protocol. Decoders are lenient by contract: garbage and bad frames become
+/// records, never exceptions, and decoding always continues with the next frame.
+/// </summary>
+public interface ITraceDecoder
+{
+    /// <summary>Protocol name as given to <c>--protocol</c>.</summary>
+    string Protocol { get; }
+
+    /// <summary>Decodes <paramref name="chunks"/> (in capture order) and yields records as frames complete.</summary>
+    IEnumerable<TraceRecord> Decode(IEnumerable<TraceChunk> chunks);
+}
+
+/// <summary>Options a decoder may use.</summary>
+/// <param name="Key">Protocol-specific key material (SSP: the 16-byte AES key as 32 hex digits).</param>
+public sealed record TraceDecoderOptions(string? Key = null);
+
+/// <summary>A protocol that has no decoder in this build, or options it cannot use.</summary>
+public sealed class TraceDecoderException : Exception
+{
+    public TraceDecoderException()
+    {
+    }
+
+    public TraceDecoderException(string message)
+        : base(message)
+    {
+    }
+
+    public TraceDecoderException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>The decoders by protocol name. ID-003 and ccTalk plug in here when their codecs exist.</summary>
+public static class TraceDecoders
+{
+    public static IReadOnlyList<string> Protocols { get; } = ["ssp", "id003", "cctalk"];
+
+    /// <exception cref="TraceDecoderException">The protocol has no decoder yet, or the options are malformed.</exception>
+    public static ITraceDecoder Create(string protocol, TraceDecoderOptions options) => protocol.ToLowerInvariant() switch
+    {
+        "ssp" => new SspTraceDecoder(options),
+        "id003" or "cctalk" => throw new TraceDecoderException(
+            $"Trace decoding for {protocol} is not available yet: only ssp can be decoded in this build."),
+        _ => throw new TraceDecoderException($"Unknown protocol '{protocol}'. Known: {string.Join(", ", Protocols)}."),
+    };
+}
