@@ -9,6 +9,7 @@ internal static class DeviceCommands
     public static Command Create() => new("device", "Run one simulated device on a new pseudo-terminal.")
     {
         ValidatorCommand(),
+        PrinterDeviceCommand.Create(),
     };
 
     private static Command ValidatorCommand()
