@@ -16,6 +16,8 @@ public sealed class DeviceFont : IDisposable
     private readonly SKTypeface _regular;
     private readonly SKTypeface _bold;
     private readonly Dictionary<(bool Bold, int Width, int Height), SKFont> _fonts = [];
+    private readonly Dictionary<(char C, bool Bold, int Width, int Height), byte[]> _glyphs = [];
+    private readonly object _gate = new();
 
     private DeviceFont(SKTypeface regular, SKTypeface bold)
     {
@@ -54,6 +56,42 @@ public sealed class DeviceFont : IDisposable
         }
 
         canvas.DrawText(c.ToString(), x, y + (cellHeight * 0.80f), SKTextAlign.Left, font, paint);
+    }
+
+    /// <summary>
+    /// The dots of one character cell (row-major, 0 = printed, 255 = paper), rendered once and cached: a thermal head
+    /// prints the same dot pattern for a character every time, and blitting a cached cell is far cheaper than drawing.
+    /// </summary>
+    public byte[] Cell(char c, int cellWidth, int cellHeight, bool bold)
+    {
+        lock (_gate)
+        {
+            if (_glyphs.TryGetValue((c, bold, cellWidth, cellHeight), out var cached))
+            {
+                return cached;
+            }
+
+            using var bitmap = new SKBitmap(new SKImageInfo(cellWidth, cellHeight, SKColorType.Gray8, SKAlphaType.Opaque));
+            using (var canvas = new SKCanvas(bitmap))
+            using (var black = new SKPaint { Color = SKColors.Black, IsAntialias = true })
+            {
+                canvas.Clear(SKColors.White);
+                DrawCell(canvas, c, 0, 0, cellWidth, cellHeight, bold, black);
+            }
+
+            var pixels = bitmap.GetPixelSpan();
+            var dots = new byte[cellWidth * cellHeight];
+            for (var y = 0; y < cellHeight; y++)
+            {
+                for (var x = 0; x < cellWidth; x++)
+                {
+                    dots[(y * cellWidth) + x] = pixels[(y * bitmap.RowBytes) + x] < 128 ? (byte)0 : (byte)255;
+                }
+            }
+
+            _glyphs[(c, bold, cellWidth, cellHeight)] = dots;
+            return dots;
+        }
     }
 
     public void Dispose()

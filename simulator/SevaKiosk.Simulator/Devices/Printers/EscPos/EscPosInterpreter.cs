@@ -402,36 +402,54 @@ public sealed class EscPosInterpreter
             _ => 0,
         };
 
-        using var bitmap = new SKBitmap(new SKImageInfo(PaperWidth, height, SKColorType.Gray8, SKAlphaType.Opaque));
-        using (var canvas = new SKCanvas(bitmap))
-        using (var black = new SKPaint { Color = SKColors.Black, IsAntialias = true })
-        using (var white = new SKPaint { Color = SKColors.White, IsAntialias = true })
+        var width = PaperWidth;
+        var pixels = new byte[width * height];
+        pixels.AsSpan().Fill(255);
+        foreach (var item in items)
         {
-            canvas.Clear(SKColors.White);
-            foreach (var glyph in items.OfType<GlyphItem>())
+            var left = offset + item.X;
+            var top = height - item.Height;
+            if (item is ImageItem image)
             {
-                var x = offset + glyph.X;
-                var top = height - glyph.Height;
-                if (glyph.Style.Reverse)
-                {
-                    canvas.DrawRect(x, top, glyph.Width, glyph.Height, black);
-                }
-
-                _font.DrawCell(canvas, glyph.Char, x, top, glyph.Width, glyph.Height, glyph.Style.Bold, glyph.Style.Reverse ? white : black);
-                if (glyph.Style.Underline > 0 && !glyph.Style.Reverse)
-                {
-                    canvas.DrawRect(x, height - glyph.Style.Underline, glyph.Width, glyph.Style.Underline, black);
-                }
+                Blit(pixels, width, image.Image, left, top, image.ScaleX, image.ScaleY, image.Width);
+            }
+            else
+            {
+                DrawGlyph(pixels, width, (GlyphItem)item, left, top);
             }
         }
 
-        var pixels = bitmap.GetPixelSpan().ToArray();
-        foreach (var image in items.OfType<ImageItem>())
-        {
-            Blit(pixels, PaperWidth, image.Image, offset + image.X, height - image.Height, image.ScaleX, image.ScaleY, image.Width);
-        }
-
         return pixels;
+    }
+
+    /// <summary>ANDs the cached cell into the row (0 = dot), so overlapping items add dots like a thermal head.</summary>
+    private void DrawGlyph(byte[] pixels, int width, GlyphItem glyph, int left, int top)
+    {
+        var cell = _font.Cell(glyph.Char, glyph.Width, glyph.Height, glyph.Style.Bold);
+        var visible = Math.Min(glyph.Width, width - left);
+        for (var y = 0; y < glyph.Height; y++)
+        {
+            var row = pixels.AsSpan(((top + y) * width) + left, visible);
+            var source = cell.AsSpan(y * glyph.Width, visible);
+            if (glyph.Style.Reverse)
+            {
+                for (var x = 0; x < row.Length; x++)
+                {
+                    row[x] &= (byte)~source[x];
+                }
+            }
+            else if (glyph.Style.Underline > 0 && y >= glyph.Height - glyph.Style.Underline)
+            {
+                row.Clear();
+            }
+            else
+            {
+                for (var x = 0; x < row.Length; x++)
+                {
+                    row[x] &= source[x];
+                }
+            }
+        }
     }
 
     private static string Transcript(List<LineItem> items)
@@ -691,7 +709,13 @@ public sealed class EscPosInterpreter
             }
         }
 
-        return PrintBlock(bitmap.GetPixelSpan().ToArray(), blockWidth, height);
+        var dots = bitmap.GetPixelSpan().ToArray();
+        for (var i = 0; i < dots.Length; i++)
+        {
+            dots[i] = dots[i] < 128 ? (byte)0 : (byte)255;
+        }
+
+        return PrintBlock(dots, blockWidth, height);
     }
 
     private InterpretOutcome Cut(bool partial, int feedDots)

@@ -36,6 +36,9 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
 {
     private const int MechanismChunkBytes = 256;
 
+    // Two locks, always taken in this order: _mechanism (parser, interpreter, roll) then _gate (receive buffer,
+    // sensors, replies). The receive path takes only _gate, so real-time replies never wait for rendering.
+    private readonly object _mechanism = new();
     private readonly object _gate = new();
     private readonly EscPosPrinterEmulatorOptions _options;
     private readonly TimeProvider _time;
@@ -70,6 +73,8 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
     private int _rowsFed;
     private long _busyUntil;
     private int _pageIndex;
+    private int _pendingCommands;
+    private bool _clearRequested;
 
     public EscPosPrinterEmulator(EscPosPrinterEmulatorOptions? options = null)
     {
@@ -136,7 +141,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
     {
         get
         {
-            lock (_gate)
+            lock (_mechanism)
             {
                 return [.. _roll.Pages];
             }
@@ -160,7 +165,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
     {
         get
         {
-            lock (_gate)
+            lock (_mechanism)
             {
                 return [.. _interpreter.TextLines];
             }
@@ -175,7 +180,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
             {
                 return new EmulatedPrinterCondition(
                     _poweredOff, _coverOpen, PaperWord(), _remainingRows / _options.DotsPerMm, _cutterJam, _cutterError, _busy,
-                    _buffer.Count + (_commands.Count > 0 ? 1 : 0), _dropped, _xoffSent, _asbMask);
+                    _buffer.Count + Volatile.Read(ref _pendingCommands), _dropped, _xoffSent, _asbMask);
             }
         }
     }
@@ -186,7 +191,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
 
     private bool Offline => _coverOpen || PaperEnd || _cutterError;
 
-    private bool CanPrint => !_poweredOff && !Offline;
+    private bool CanPrint => !_poweredOff && !Offline && !_clearRequested;
 
     public JsonObject Describe() => new()
     {
@@ -325,8 +330,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
 
         _poweredOff = off;
         _buffer.Clear();
-        _commands.Clear();
-        _parser.Reset();
+        ClearMechanism();
         _scanner.Reset();
         if (!off)
         {
@@ -351,38 +355,66 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
 
     bool IEscPosHost.TryFeed(int rows)
     {
-        if (_remainingRows < rows)
+        lock (_gate)
         {
-            // The roll runs out under this line: nothing of it is printed, and the rest of the roll is gone.
-            _remainingRows = 0;
-            return false;
-        }
+            if (_remainingRows < rows)
+            {
+                // The roll runs out under this line: nothing of it is printed, and the rest of the roll is gone.
+                _remainingRows = 0;
+                UpdateBusy();
+                SendAutomaticStatusIfChanged();
+                return false;
+            }
 
-        _remainingRows -= rows;
-        _rowsFed += rows;
-        return true;
+            _remainingRows -= rows;
+            _rowsFed += rows;
+            return true;
+        }
     }
 
     bool IEscPosHost.TryCut(bool partial)
     {
-        if (_cutterJam)
+        lock (_gate)
         {
-            _cutterError = true;
-            return false;
-        }
+            if (_cutterJam)
+            {
+                _cutterError = true;
+                UpdateBusy();
+                SendAutomaticStatusIfChanged();
+                return false;
+            }
 
-        return true;
+            return true;
+        }
     }
 
-    void IEscPosHost.Reply(ReadOnlySpan<byte> bytes) => _outgoing.AddRange(bytes);
+    void IEscPosHost.Reply(ReadOnlySpan<byte> bytes)
+    {
+        lock (_gate)
+        {
+            if (!_poweredOff)
+            {
+                _outgoing.AddRange(bytes);
+            }
+        }
+    }
 
-    byte IEscPosHost.PaperSensorReply() => new PaperSensorReply(NearEnd, PaperEnd).Encode();
+    byte IEscPosHost.PaperSensorReply()
+    {
+        lock (_gate)
+        {
+            return new PaperSensorReply(NearEnd, PaperEnd).Encode();
+        }
+    }
 
     void IEscPosHost.AutomaticStatusBackChanged(byte mask)
     {
-        _asbMask = _options.SupportsAutomaticStatusBack ? mask : (byte)0;
-        _lastAsb = null;
-        SendAutomaticStatusIfChanged();
+        lock (_gate)
+        {
+            _asbMask = _options.SupportsAutomaticStatusBack ? mask : (byte)0;
+            _lastAsb = null;
+            SendAutomaticStatusIfChanged();
+        }
     }
 
     private void SetPaperRemainingRows(long rows) => Change(() =>
@@ -398,11 +430,14 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
     /// <summary>Applies a state change, then updates busy/XON/XOFF and ASB and wakes the mechanism.</summary>
     private void Change(Action change)
     {
-        lock (_gate)
+        lock (_mechanism)
         {
-            change();
-            UpdateBusy();
-            SendAutomaticStatusIfChanged();
+            lock (_gate)
+            {
+                change();
+                UpdateBusy();
+                SendAutomaticStatusIfChanged();
+            }
         }
 
         _ = FlushAfterChangeAsync();
@@ -505,12 +540,12 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
         _cutterError = false;
         if (n == 2)
         {
+            // The mechanism drops its parsed commands and line buffer before it runs again.
             _buffer.Clear();
-            _commands.Clear();
-            _parser.Reset();
-            _interpreter.ClearLineBuffer();
+            _clearRequested = true;
         }
 
+        UpdateBusy();
         SendAutomaticStatusIfChanged();
     }
 
@@ -519,9 +554,12 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
-            lock (_gate)
+            lock (_mechanism)
             {
-                wait = NextStep();
+                lock (_gate)
+                {
+                    wait = NextStep();
+                }
             }
 
             if (wait == Timeout.InfiniteTimeSpan)
@@ -536,7 +574,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
                 continue;
             }
 
-            lock (_gate)
+            lock (_mechanism)
             {
                 Step();
             }
@@ -548,6 +586,11 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
 
     private TimeSpan NextStep()
     {
+        if (_clearRequested)
+        {
+            return TimeSpan.Zero;
+        }
+
         if (!CanPrint || (_commands.Count == 0 && _buffer.Count == 0))
         {
             return Timeout.InfiniteTimeSpan;
@@ -557,22 +600,49 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
         return ahead > TimeSpan.Zero ? ahead : TimeSpan.Zero;
     }
 
-    /// <summary>Processes about 20 ms worth of printing, then lets the clock catch up.</summary>
+    /// <summary>
+    /// Processes about 20 ms worth of printing, then lets the clock catch up. Runs under the mechanism lock; the
+    /// receive state is touched only in short sections under <c>_gate</c> (host callbacks take it too).
+    /// </summary>
     private void Step()
     {
-        var budget = Math.Max(24, (int)(_rowsPerSecond / 50));
-        _rowsFed = 0;
-        Span<byte> chunk = stackalloc byte[MechanismChunkBytes];
-        while (_rowsFed < budget && CanPrint)
+        lock (_gate)
         {
-            if (_commands.Count == 0)
+            if (_clearRequested)
             {
-                var taken = _buffer.Read(chunk);
-                if (taken == 0)
+                ClearMechanism();
+                _clearRequested = false;
+            }
+
+            _rowsFed = 0;
+        }
+
+        var budget = Math.Max(24, (int)(_rowsPerSecond / 50));
+        Span<byte> chunk = stackalloc byte[MechanismChunkBytes];
+        while (true)
+        {
+            int taken;
+            lock (_gate)
+            {
+                if (_rowsFed >= budget || !CanPrint)
                 {
                     break;
                 }
 
+                taken = _commands.Count == 0 ? _buffer.Read(chunk) : -1;
+                if (taken >= 0)
+                {
+                    UpdateBusy();
+                }
+            }
+
+            if (taken == 0)
+            {
+                break;
+            }
+
+            if (taken > 0)
+            {
                 _parsed.Clear();
                 _parser.Parse(chunk[..taken], _parsed);
                 foreach (var command in _parsed)
@@ -580,7 +650,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
                     _commands.Enqueue(command);
                 }
 
-                UpdateBusy();
+                Volatile.Write(ref _pendingCommands, _commands.Count);
                 continue;
             }
 
@@ -588,6 +658,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
             if (outcome == InterpretOutcome.Done)
             {
                 _commands.Dequeue();
+                Volatile.Write(ref _pendingCommands, _commands.Count);
                 continue;
             }
 
@@ -596,14 +667,26 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
                 _interpreter.ClosePageAtPaperEnd();
             }
 
-            UpdateBusy();
             break;
         }
 
-        var now = _time.GetTimestamp();
-        var start = Math.Max(now, _busyUntil);
-        _busyUntil = start + (long)(_rowsFed / _rowsPerSecond * _time.TimestampFrequency);
-        SendAutomaticStatusIfChanged();
+        lock (_gate)
+        {
+            var now = _time.GetTimestamp();
+            var start = Math.Max(now, _busyUntil);
+            _busyUntil = start + (long)(_rowsFed / _rowsPerSecond * _time.TimestampFrequency);
+            UpdateBusy();
+            SendAutomaticStatusIfChanged();
+        }
+    }
+
+    /// <summary>Forgets everything between the receive buffer and the paper (power loss, DLE ENQ 2).</summary>
+    private void ClearMechanism()
+    {
+        _commands.Clear();
+        _parser.Reset();
+        _interpreter.ClearLineBuffer();
+        Volatile.Write(ref _pendingCommands, 0);
     }
 
     /// <summary>Busy (XOFF, DTR mark) with hysteresis on free buffer space, and while off line if so configured.</summary>
@@ -699,7 +782,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
     private async Task WritePagesAsync()
     {
         List<(PrintedPage Page, int Index)> pages;
-        lock (_gate)
+        lock (_mechanism)
         {
             if (_closedPages.Count == 0)
             {

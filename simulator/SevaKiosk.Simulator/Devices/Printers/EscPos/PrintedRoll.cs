@@ -62,16 +62,8 @@ public sealed class PrintedRoll
     /// <summary>Pages closed so far, oldest first.</summary>
     public IReadOnlyList<PrintedPage> Pages => _pages;
 
-    /// <summary>Appends printed rows: <paramref name="dots"/> is <see cref="Width"/> bytes per row, below 128 prints.</summary>
-    public void Print(ReadOnlySpan<byte> dots)
-    {
-        var rows = dots.Length / Width;
-        var target = Grow(rows);
-        for (var i = 0; i < dots.Length; i++)
-        {
-            target[i] = dots[i] < 128 ? (byte)0 : (byte)255;
-        }
-    }
+    /// <summary>Appends printed rows: <paramref name="dots"/> is <see cref="Width"/> bytes per row, 0 = dot, 255 = paper.</summary>
+    public void Print(ReadOnlySpan<byte> dots) => dots.CopyTo(Grow(dots.Length / Width));
 
     /// <summary>Blank paper.</summary>
     public void Feed(int rows)
