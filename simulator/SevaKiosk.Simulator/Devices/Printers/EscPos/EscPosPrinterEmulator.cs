@@ -17,7 +17,7 @@ public sealed record EmulatedPrinterCondition(
     bool Busy,
     int BufferedBytes,
     long DroppedBytes,
-    int XoffSent,
+    int BusyEpisodes,
     byte AutomaticStatusMask);
 
 /// <summary>
@@ -69,7 +69,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
     private byte _asbMask;
     private byte[]? _lastAsb;
     private long _dropped;
-    private int _xoffSent;
+    private int _busyEpisodes;
     private int _rowsFed;
     private long _busyUntil;
     private int _pageIndex;
@@ -180,7 +180,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
             {
                 return new EmulatedPrinterCondition(
                     _poweredOff, _coverOpen, PaperWord(), _remainingRows / _options.DotsPerMm, _cutterJam, _cutterError, _busy,
-                    _buffer.Count + Volatile.Read(ref _pendingCommands), _dropped, _xoffSent, _asbMask);
+                    _buffer.Count + Volatile.Read(ref _pendingCommands), _dropped, _busyEpisodes, _asbMask);
             }
         }
     }
@@ -707,13 +707,14 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
         }
 
         _busy = busy;
+        if (busy)
+        {
+            _busyEpisodes++;
+        }
+
         if (_options.SendsXonXoff)
         {
             _outgoing.Add(busy ? EscPosControl.Xoff : EscPosControl.Xon);
-            if (busy)
-            {
-                _xoffSent++;
-            }
         }
     }
 
@@ -834,6 +835,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
             ["busy"] = c.Busy,
             ["bufferedBytes"] = c.BufferedBytes,
             ["droppedBytes"] = c.DroppedBytes,
+            ["busyEpisodes"] = c.BusyEpisodes,
         };
     }
 }
