@@ -72,6 +72,7 @@ public sealed class ReceiptComposer
 
         public void Finish()
         {
+            TextMode();
             switch (profile.Cut)
             {
                 case EscPosCut.FeedAndFull or EscPosCut.FeedAndPartial:
