@@ -131,6 +131,26 @@ public class EscPosParserTests
     }
 
     [Fact]
+    public void Commands_tile_the_stream_without_gaps_so_a_driver_can_split_at_any_boundary()
+    {
+        Prop.ForAll(ArbMap.Default.ArbFor<byte[]>(), bytes =>
+        {
+            long next = 0;
+            foreach (var command in ParseAll(bytes, chunk: 7))
+            {
+                if (command.Offset != next)
+                {
+                    return false;
+                }
+
+                next += command.WireLength;
+            }
+
+            return next == bytes.Length;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void Random_ESC_POS_like_bytes_never_throw()
     {
         // Biased towards command prefixes so that the length table is exercised, not just text runs.

@@ -36,7 +36,7 @@ internal static class PrinterDiagCommand
             Description = "xonxoff, dsr, ack (GS r after each chunk) or none.",
             DefaultValueFactory = _ => "xonxoff",
         };
-        flow.AcceptOnlyFromAmong("xonxoff", "dsr", "ack", "none");
+        flow.AcceptOnlyFromAmong([.. PrinterSettings.FlowControlNames]);
         var fontDir = new Option<string?>("--font-dir") { Description = $"Folder with the Noto fonts for the test page's Hindi line (default {ReceiptFonts.DefaultDirectory})." };
 
         var command = new Command("printer", "Read an ESC/POS receipt printer's status (DLE EOT 1-4) and optionally print a test page.")
@@ -45,30 +45,27 @@ internal static class PrinterDiagCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            SerialSettings settings;
+            var settings = new PrinterSettings
+            {
+                Port = result.GetValue(port),
+                Serial = result.GetValue(serial)!,
+                Profile = result.GetValue(profile)!,
+                FlowControl = result.GetValue(flow)!,
+            };
+            EscPosPrinterOptions options;
+            IByteLinkFactory link;
             try
             {
-                settings = SerialSettings.Parse(result.GetValue(serial)!);
+                options = settings.ToOptions();
+                link = settings.CreateLink();
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
                 return 2;
             }
 
-            var options = new EscPosPrinterOptions
-            {
-                Profile = PrinterProfiles.Get(result.GetValue(profile)!),
-                FlowControl = result.GetValue(flow) switch
-                {
-                    "dsr" => PrinterFlowControl.Dsr,
-                    "ack" => PrinterFlowControl.ChunkAcknowledge,
-                    "none" => PrinterFlowControl.None,
-                    _ => PrinterFlowControl.XonXoff,
-                },
-                LineBytesPerSecond = settings.BaudRate / settings.BitsPerByte,
-            };
-            await using var printer = new EscPosPrinter(new SerialPortLinkFactory(result.GetValue(port)!, settings), options);
+            await using var printer = new EscPosPrinter(link, options);
             await printer.StartAsync(cancellationToken).ConfigureAwait(false);
             var status = await printer.RefreshStatusAsync(cancellationToken).ConfigureAwait(false);
 
