@@ -109,15 +109,10 @@ public class ReceiptBenchmarks
             var profile = Profile(transport);
             var bytes = new ReceiptComposer(profile, fonts).Compose(BillPaymentReceipt.Create(BillPaymentReceiptData.Sample, ReceiptLanguages.Parse(lang)));
             var page = EscPosRenderer.Render(bytes, profile.DotsPerLine, deviceFont).Pages[0];
-            var rows = page.Height;
-            while (rows > 0 && !page.Dots.AsSpan((rows - 1) * page.Width, page.Width).Contains((byte)0))
-            {
-                rows--;
-            }
 
             // One GS v 0 command of every row down to the last printed one (no band headers, no trailing feed): the
             // smallest full-width raster of the same receipt, so the ratio is not flattered.
-            return new Sizes(bytes.Length, new EscPosBuilder().RasterImage(new RasterImage(page.Width, rows)).Length);
+            return new Sizes(bytes.Length, new EscPosBuilder().RasterImage(new RasterImage(page.Width, page.RowsToLastInk())).Length);
         }
     }
 }

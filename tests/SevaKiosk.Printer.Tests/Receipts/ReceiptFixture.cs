@@ -22,16 +22,7 @@ public sealed class ReceiptFixture : IDisposable
     public RenderedStream Render(byte[] bytes, int width = 576) => EscPosRenderer.Render(bytes, width, DeviceFont);
 
     /// <summary>Bytes of the same receipt sent as one full-width raster: every row from the top to the last printed one.</summary>
-    public static long FullRasterBytes(PrintedPage page)
-    {
-        var rows = page.Height;
-        while (rows > 0 && !page.Dots.AsSpan((rows - 1) * page.Width, page.Width).Contains((byte)0))
-        {
-            rows--;
-        }
-
-        return 8 + ((long)(page.Width / 8) * rows);
-    }
+    public static long FullRasterBytes(PrintedPage page) => new EscPosBuilder().RasterImage(new RasterImage(page.Width, page.RowsToLastInk())).Length;
 
     /// <summary>Decodes the QR code on a printed page, as a phone would from a photo of the receipt.</summary>
     public static string? DecodeQr(PrintedPage page)

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using SevaKiosk.Firmware.Receipts;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Hal.Printers;
-using SevaKiosk.Protocol.EscPos;
+using SevaKiosk.Tools.Receipt;
 
 namespace SevaKiosk.Tools.Diag;
 
@@ -24,12 +24,7 @@ internal static class PrinterDiagCommand
         var port = new Option<string>("--port") { Description = "Serial port of the printer, for example /dev/serial/by-id/... or a simulator's /dev/pts/N.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
         var testPage = new Option<bool>("--test-page") { Description = "Print a test page (styles, barcode, QR, shaped Hindi) and report the result." };
-        var profile = new Option<string>("--profile")
-        {
-            Description = $"Printer profile: {string.Join(", ", PrinterProfiles.All.Select(p => p.Name))}.",
-            DefaultValueFactory = _ => PrinterProfiles.Default.Name,
-        };
-        profile.AcceptOnlyFromAmong([.. PrinterProfiles.All.Select(p => p.Name)]);
+        var profile = PrinterCommandParts.ProfileOption();
         var serial = new Option<string>("--serial") { Description = "Line settings BAUD,8N1.", DefaultValueFactory = _ => "115200,8N1" };
         var flow = new Option<string>("--flow-control")
         {

@@ -42,10 +42,9 @@ internal static class ReceiptCommands
             }
 
             var path = result.GetValue(input)!;
-            byte[] bytes;
-            try
+            return await PrinterCommandParts.ReportingFileErrorsAsync(async () =>
             {
-                bytes = path == "-" ? await ReadStdinAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                var bytes = path == "-" ? await ReadStdinAsync(cancellationToken).ConfigureAwait(false) : await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
                 using var font = DeviceFont.Load(result.GetValue(fontDir));
                 var rendered = EscPosRenderer.Render(bytes, widthDots, font);
                 var target = result.GetValue(output)!;
@@ -58,12 +57,7 @@ internal static class ReceiptCommands
                 var cuts = rendered.Pages.Count(p => p.End is PageEnd.FullCut or PageEnd.PartialCut);
                 Console.WriteLine($"{bytes.Length} bytes -> {target}: {widthDots} dots wide, {rendered.Pages.Sum(p => p.Height)} rows, {cuts} cut(s), {rendered.TextLines.Count} printed lines, {rendered.Notices.Count} note(s).");
                 return 0;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return 1;
-            }
+            }).ConfigureAwait(false);
         });
         return command;
     }
@@ -73,21 +67,14 @@ internal static class ReceiptCommands
         var language = new Option<string>("--lang") { Description = "Receipt language: hi, en or hi+en.", Required = true };
         language.AcceptOnlyFromAmong([.. ReceiptLanguages.Names]);
         var output = new Option<string>("--out") { Description = "File to write the ESC/POS bytes to.", Required = true };
-        var profile = new Option<string>("--profile")
-        {
-            Description = $"Printer profile: {string.Join(", ", PrinterProfiles.All.Select(p => p.Name))}.",
-            DefaultValueFactory = _ => PrinterProfiles.Default.Name,
-        };
-        profile.AcceptOnlyFromAmong([.. PrinterProfiles.All.Select(p => p.Name)]);
+        var profile = PrinterCommandParts.ProfileOption();
         var reprint = new Option<bool>("--reprint") { Description = "Mark the receipt as a duplicate (reprint)." };
         var fontDir = new Option<string?>("--font-dir") { Description = $"Folder with the Noto fonts (default {ReceiptFonts.DefaultDirectory})." };
         var command = new Command("sample", "Write the reference bill-payment receipt as ESC/POS bytes for a printer profile.")
         {
             language, output, profile, reprint, fontDir,
         };
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            try
+        command.SetAction(async (result, cancellationToken) => await PrinterCommandParts.ReportingFileErrorsAsync(async () =>
             {
                 using var fonts = ReceiptFonts.Load(result.GetValue(fontDir));
                 var chosen = PrinterProfiles.Get(result.GetValue(profile)!);
@@ -98,13 +85,7 @@ internal static class ReceiptCommands
                 await File.WriteAllBytesAsync(target, composed.Bytes, cancellationToken).ConfigureAwait(false);
                 Console.WriteLine($"{target}: {composed.Bytes.Length} bytes for {chosen.Name} ({lang.Name()}): {composed.TextLines} text lines, {composed.ShapedLines} shaped lines ({composed.ImageBytes} image bytes).");
                 return 0;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
-                return 1;
-            }
-        });
+            }).ConfigureAwait(false));
         return command;
     }
 

@@ -17,6 +17,18 @@ public enum PageEnd
 /// <summary>One piece of paper: its dots (0 = printed, 255 = paper) and how it ended.</summary>
 public sealed record PrintedPage(int Width, int Height, byte[] Dots, PageEnd End)
 {
+    /// <summary>Rows from the top down to the last one with a printed dot (the blank feed to the cutter left out).</summary>
+    public int RowsToLastInk()
+    {
+        var rows = Height;
+        while (rows > 0 && !Dots.AsSpan((rows - 1) * Width, Width).Contains((byte)0))
+        {
+            rows--;
+        }
+
+        return rows;
+    }
+
     /// <summary>Rows that have at least one printed dot.</summary>
     public int InkedRows()
     {
