@@ -43,6 +43,9 @@ public sealed record BillFetchResponse
 
     public DateOnly? DueDate { get; init; }
 
+    /// <summary>The biller's bill number, printed on the receipt when the biller has one.</summary>
+    public string? BillNumber { get; init; }
+
     public AmountRule AmountRule { get; init; }
 
     /// <summary>Convenience fee charged on top of the amount paid.</summary>

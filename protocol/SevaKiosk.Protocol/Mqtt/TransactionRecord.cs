@@ -77,6 +77,10 @@ public enum PaymentStatus
 
     [JsonStringEnumMemberName("failed")]
     Failed,
+
+    /// <summary>Nothing was posted to the biller: the money is held as a voucher (the biller takes no part payment).</summary>
+    [JsonStringEnumMemberName("not-posted")]
+    NotPosted,
 }
 
 /// <summary>

@@ -74,7 +74,7 @@ public sealed record Biller(string Id, string Name, string Service, AmountRule A
     };
 }
 
-public sealed record ConsumerAccount(string BillerId, string ConsumerNumber, string Name, decimal AmountDue, DateOnly? DueDate);
+public sealed record ConsumerAccount(string BillerId, string ConsumerNumber, string Name, decimal AmountDue, DateOnly? DueDate, string? BillNumber = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(AccountFixture))]

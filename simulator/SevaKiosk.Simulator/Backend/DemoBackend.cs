@@ -264,6 +264,7 @@ public sealed class DemoBackend : IAsyncDisposable
                 ConsumerName = account.Name,
                 AmountDue = account.AmountDue,
                 DueDate = account.DueDate,
+                BillNumber = account.BillNumber,
                 AmountRule = biller.AmountRule,
                 Fee = biller.Fee,
             });
