@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using Nerdbank.Streams;
+using SevaKiosk.Hal.CashAcceptors;
+using SevaKiosk.Hal.CashAcceptors.CcTalk;
+using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Tests.Support;
+using SevaKiosk.Simulator.Devices.Validators.CcTalk;
+
+namespace SevaKiosk.Hal.Tests.CashAcceptors.CcTalk;
+
+/// <summary>The ccTalk driver against the simulated bill validator over an in-process duplex pipe, in virtual time.</summary>
+internal sealed class CcTalkRig : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _device;
+    private readonly List<JsonObject> _deviceEvents = [];
+
+    private CcTalkRig(VirtualClock clock, CcTalkValidatorSimulator sim, CcTalkCashAcceptor driver, Stream deviceEnd)
+    {
+        Clock = clock;
+        Sim = sim;
+        Driver = driver;
+        sim.EventOccurred += e =>
+        {
+            lock (_deviceEvents)
+            {
+                _deviceEvents.Add(e);
+            }
+        };
+        _device = Task.Run(() => sim.RunAsync(deviceEnd, _stop.Token));
+    }
+
+    public VirtualClock Clock { get; }
+
+    public CcTalkValidatorSimulator Sim { get; }
+
+    public CcTalkCashAcceptor Driver { get; }
+
+    public RecordingObserver Events { get; } = new();
+
+    /// <summary>Every JSON event line the simulated device raised.</summary>
+    public IReadOnlyList<JsonObject> DeviceEvents
+    {
+        get
+        {
+            lock (_deviceEvents)
+            {
+                return [.. _deviceEvents];
+            }
+        }
+    }
+
+    public static async Task<CcTalkRig> StartAsync(CcTalkValidatorOptions? device = null, CcTalkOptions? driver = null, bool start = true, ICashAcceptorObserver? observer = null)
+    {
+        var clock = new VirtualClock().Start();
+        var (host, deviceEnd) = FullDuplexStream.CreatePair();
+        var sim = new CcTalkValidatorSimulator(device ?? new CcTalkValidatorOptions(), clock);
+        var acceptor = new CcTalkCashAcceptor(StreamLinkFactory.Fixed(host), driver ?? new CcTalkOptions(), clock);
+        var rig = new CcTalkRig(clock, sim, acceptor, deviceEnd);
+        if (start)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await acceptor.StartAsync(observer ?? rig.Events, timeout.Token);
+        }
+
+        return rig;
+    }
+
+    public Task<ICashInTransaction> BeginAsync(ICashInHandler? handler = null, CashInRequest? request = null) =>
+        Driver.BeginCashInAsync(request ?? new CashInRequest("INR"), handler ?? ScriptedHandler.AcceptAll, CancellationToken.None);
+
+    /// <summary>The simulator's status record, as its JSON control would print it.</summary>
+    public JsonObject Status => Sim.Status();
+
+    public int CashboxCount => (int)Status["cashboxCount"]!;
+
+    /// <summary>Inserts a bill once master inhibit is lifted and the path is empty (a citizen waits for the bezel).</summary>
+    public async Task InsertAsync(decimal value, CcTalkRejectReason? reject = null)
+    {
+        await Eventually(IsReady, "validator accepting with an empty path");
+        Sim.Insert(value, reject);
+    }
+
+    public bool IsReady()
+    {
+        var s = Status;
+        return (bool)s["accepting"]! && s["escrow"] is null && s["moving"] is null;
+    }
+
+    /// <summary>Waits (real time) until <paramref name="condition"/> holds.</summary>
+    public static async Task Eventually(Func<bool> condition, string what, int seconds = 30)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Driver.DisposeAsync();
+        await _stop.CancelAsync();
+        try
+        {
+            await _device;
+        }
+        catch (OperationCanceledException)
+        {
+            // Normal.
+        }
+
+        await Sim.DisposeAsync();
+        await Clock.DisposeAsync();
+        _stop.Dispose();
+    }
+}
