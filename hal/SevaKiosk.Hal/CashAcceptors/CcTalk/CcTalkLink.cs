@@ -161,9 +161,9 @@ internal sealed class CcTalkLink : IDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // The reply timeout: resolve what was held (a cut frame is garbage) before the retransmission.
-                FlushReader();
-                return null;
+                // The reply timeout. A damaged byte before the reply can start a candidate whose LEN promises more
+                // bytes than will ever come, holding the real reply behind it: resolve what was held before giving up.
+                return FlushReader(shape);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -246,22 +246,23 @@ internal sealed class CcTalkLink : IDisposable
         return kind;
     }
 
-    private void FlushReader()
+    private CcTalkReplyKind? FlushReader(CcTalkReplyShape shape)
     {
         while (true)
         {
             switch (_reader.Flush())
             {
                 case CcTalkReadResult.NeedMoreData:
-                    return;
+                    return null;
                 case CcTalkReadResult.ChecksumError:
                     Statistics.ChecksumErrors++;
                     break;
                 case CcTalkReadResult.Garbage:
                     Statistics.GarbageBytes += _reader.ResultLength;
                     break;
+                case CcTalkReadResult.Frame when Accept(shape) is { } kind:
+                    return kind;
                 default:
-                    // A complete frame only now recognised (its bytes were held): too late for this attempt.
                     Statistics.StrayFrames++;
                     break;
             }

@@ -374,6 +374,22 @@ public class CcTalkDriverTests
         Assert.Equal(1, rig.CashboxCount);
     }
 
+    [Fact]
+    public async Task A_damaged_reply_that_passes_the_8_bit_checksum_never_becomes_a_credit()
+    {
+        var line = (CreditDoctoringLine?)null;
+        await using var rig = await CcTalkRig.StartAsync(line: s => line = new CreditDoctoringLine(s));
+        await rig.BeginAsync();
+
+        await rig.InsertAsync(500);
+        var credit = await rig.Events.WaitForAsync<NoteCredited>();
+        await Task.Delay(200);
+
+        Assert.True(line!.Doctored);
+        Assert.Equal(Money.Inr(500), credit.Note.Value);
+        Assert.Single(rig.Events.Of<NoteCredited>());
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -538,5 +554,27 @@ public class CcTalkDriverTests
         Assert.Equal(ReturnCause.Rollback, returned.Cause);
         Assert.Equal(Money.Inr(200), returned.Note.Value);
         Assert.Equal(1, rig.CashboxCount);
+    }
+
+    /// <summary>
+    /// Changes the first buffered-events reply that carries a new ₹500 credit (bill type 6) into a ₹100 one (type 4)
+    /// and moves the checksum byte by the same amount: two bit errors the 8-bit sum cannot see.
+    /// </summary>
+    private sealed class CreditDoctoringLine(Stream inner) : SevaKiosk.Hal.Links.DelegatingStream(inner)
+    {
+        public bool Doctored { get; private set; }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var frame = buffer.ToArray();
+            if (!Doctored && frame is [1, 11, 40, 0, _, 6, 0, ..] && frame.Length == 16)
+            {
+                Doctored = true;
+                frame[5] = 4;
+                frame[^1] += 2;
+            }
+
+            await Inner.WriteAsync(frame, cancellationToken);
+        }
     }
 }

@@ -50,10 +50,13 @@ internal sealed class CcTalkRig : IAsyncDisposable
         }
     }
 
-    public static async Task<CcTalkRig> StartAsync(CcTalkValidatorOptions? device = null, CcTalkOptions? driver = null, bool start = true, ICashAcceptorObserver? observer = null)
+    /// <param name="line">Wraps the device's end of the line (to doctor what the device sends, for example).</param>
+    public static async Task<CcTalkRig> StartAsync(
+        CcTalkValidatorOptions? device = null, CcTalkOptions? driver = null, bool start = true, ICashAcceptorObserver? observer = null, Func<Stream, Stream>? line = null)
     {
         var clock = new VirtualClock().Start();
         var (host, deviceEnd) = FullDuplexStream.CreatePair();
+        deviceEnd = line?.Invoke(deviceEnd) ?? deviceEnd;
         var sim = new CcTalkValidatorSimulator(device ?? new CcTalkValidatorOptions(), clock);
         var acceptor = new CcTalkCashAcceptor(StreamLinkFactory.Fixed(host), driver ?? new CcTalkOptions(), clock);
         var rig = new CcTalkRig(clock, sim, acceptor, deviceEnd);
