@@ -22,7 +22,8 @@ public class CcTalkPtyTests
         using var stop = new CancellationTokenSource();
         var device = Task.Run(() => sim.RunAsync(pty.Master, stop.Token));
         var observer = new RecordingObserver();
-        var options = new CcTalkOptions { PollInterval = TimeSpan.FromMilliseconds(50), HoldRenewInterval = TimeSpan.FromMilliseconds(500) };
+        // Real clock on a shared machine: a generous reply timeout so load never looks like a silent device.
+        var options = new CcTalkOptions { PollInterval = TimeSpan.FromMilliseconds(50), ResponseTimeout = TimeSpan.FromSeconds(1), HoldRenewInterval = TimeSpan.FromMilliseconds(500) };
         await using (var driver = CcTalkCashAcceptor.OpenSerial(pty.SlavePath, options, SerialSettings.CcTalk))
         {
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
