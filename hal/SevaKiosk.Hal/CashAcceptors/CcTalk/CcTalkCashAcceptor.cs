@@ -59,7 +59,6 @@ public sealed partial class CcTalkCashAcceptor : PolledCashAcceptor
 
     protected override async Task ConnectAsync(Stream link, CancellationToken cancellationToken)
     {
-        _link?.Dispose();
         _link = new CcTalkLink(link, _options, Time, LinkStatistics, Logger);
         _accepting = false;
         await RequireAckAsync(CcTalkHeader.SimplePoll, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
@@ -95,6 +94,8 @@ public sealed partial class CcTalkCashAcceptor : PolledCashAcceptor
         // The event window, the bill table and the note path survive: the device may not have reset, and its buffer
         // will say what became of the note when the link is back.
         _accepting = false;
+        _link?.Dispose();
+        _link = null;
     }
 
     protected override async Task SetAcceptingAsync(bool accept, CancellationToken cancellationToken)
@@ -260,16 +261,22 @@ public sealed partial class CcTalkCashAcceptor : PolledCashAcceptor
     private void RefreshStatus()
     {
         var jammed = Faults.IsActive(CommonFaults.JamSafe.Code) || Faults.IsActive(CommonFaults.JamUnsafe.Code);
-        UpdateStatus(s => s with
+        var acceptor = jammed ? AcceptorState.Jammed
+            : Faults.IsActive(CommonFaults.Failure.Code) ? AcceptorState.Failure
+            : _escrow is not null ? AcceptorState.Escrow
+            : _route is { Stack: true } ? AcceptorState.Stacking
+            : _route is not null ? AcceptorState.Returning
+            : _accepting ? AcceptorState.Idle
+            : AcceptorState.Disabled;
+        var escrow = _escrow;
+
+        // Called on every poll: build a new status record only when something changed.
+        if (Status.Acceptor != acceptor || !Equals(Status.InEscrow, escrow))
         {
-            Acceptor = jammed ? AcceptorState.Jammed
-                : Faults.IsActive(CommonFaults.Failure.Code) ? AcceptorState.Failure
-                : _escrow is not null ? AcceptorState.Escrow
-                : _route is { Stack: true } ? AcceptorState.Stacking
-                : _route is not null ? AcceptorState.Returning
-                : _accepting ? AcceptorState.Idle
-                : AcceptorState.Disabled,
-            InEscrow = _escrow,
-        });
+            SetStatus(acceptor, escrow);
+        }
     }
+
+    /// <summary>Separate from <see cref="RefreshStatus"/> so that its closure is allocated only when the status changes.</summary>
+    private void SetStatus(AcceptorState acceptor, Note? escrow) => UpdateStatus(s => s with { Acceptor = acceptor, InEscrow = escrow });
 }

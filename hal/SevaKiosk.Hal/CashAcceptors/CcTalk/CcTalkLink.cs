@@ -151,6 +151,9 @@ internal sealed class CcTalkLink : IDisposable
         {
             if (TakeBuffered(shape) is { } kind)
             {
+                // Disarm the timer now: left running it would fire before the next exchange, and a cancelled source
+                // cannot be reused (a new one per poll on the real clock).
+                _attemptTimeout.TryReset();
                 return kind;
             }
 
