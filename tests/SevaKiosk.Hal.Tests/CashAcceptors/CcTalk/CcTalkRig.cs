@@ -3,13 +3,14 @@ using Nerdbank.Streams;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.CcTalk;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Tests.CashAcceptors.Conformance;
 using SevaKiosk.Hal.Tests.Support;
 using SevaKiosk.Simulator.Devices.Validators.CcTalk;
 
 namespace SevaKiosk.Hal.Tests.CashAcceptors.CcTalk;
 
 /// <summary>The ccTalk driver against the simulated bill validator over an in-process duplex pipe, in virtual time.</summary>
-internal sealed class CcTalkRig : IAsyncDisposable
+internal sealed class CcTalkRig : IValidatorRig
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _device;
@@ -80,7 +81,7 @@ internal sealed class CcTalkRig : IAsyncDisposable
     /// <summary>Inserts a bill once master inhibit is lifted and the path is empty (a citizen waits for the bezel).</summary>
     public async Task InsertAsync(decimal value, CcTalkRejectReason? reject = null)
     {
-        await Eventually(IsReady, "validator accepting with an empty path");
+        await Eventually.Holds(IsReady, "validator accepting with an empty path");
         Sim.Insert(value, reject);
     }
 
@@ -90,20 +91,29 @@ internal sealed class CcTalkRig : IAsyncDisposable
         return (bool)s["accepting"]! && s["escrow"] is null && s["moving"] is null;
     }
 
-    /// <summary>Waits (real time) until <paramref name="condition"/> holds.</summary>
-    public static async Task Eventually(Func<bool> condition, string what, int seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}");
-            }
+    ICashAcceptor IValidatorRig.Acceptor => Driver;
 
-            await Task.Delay(5);
-        }
+    public int StackedNotes => CashboxCount;
+
+    public bool InvitesNotes => (bool)Status["accepting"]!;
+
+    Task IValidatorRig.InsertAsync(decimal value) => InsertAsync(value);
+
+    public Func<DateTimeOffset?> SilenceAtCreditPoint()
+    {
+        DateTimeOffset? at = null;
+        Sim.EventOccurred += e =>
+        {
+            if ((string?)e["event"] == "BILL_CREDIT" && at is null)
+            {
+                at = Clock.GetUtcNow();
+                Sim.Silent = true;
+            }
+        };
+        return () => at;
     }
+
+    public void Speak() => Sim.Silent = false;
 
     public async ValueTask DisposeAsync()
     {

@@ -2,13 +2,14 @@ using Nerdbank.Streams;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Tests.CashAcceptors.Conformance;
 using SevaKiosk.Hal.Tests.Support;
 using SevaKiosk.Simulator.Devices.Validators.Ssp;
 
 namespace SevaKiosk.Hal.Tests.CashAcceptors.Ssp;
 
 /// <summary>The SSP driver against the simulated NV200 over an in-process duplex pipe, in virtual time.</summary>
-internal sealed class SspRig : IAsyncDisposable
+internal sealed class SspRig : IValidatorRig
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _device;
@@ -54,25 +55,34 @@ internal sealed class SspRig : IAsyncDisposable
     /// <summary>Inserts a note once the validator is enabled and its path empty (a citizen waits for the green bezel).</summary>
     public async Task InsertAsync(long value, NoteOutcome? outcome = null)
     {
-        await Eventually(() => Sim.Status is { Enabled: true, NotePhase: null, Booting: false }, "validator enabled with an empty path");
+        await Eventually.Holds(() => Sim.Status is { Enabled: true, NotePhase: null, Booting: false }, "validator enabled with an empty path");
         var result = Sim.InsertNote(value, outcome ?? NoteOutcome.Genuine);
         Assert.True(result.Taken, result.Refusal);
     }
 
-    /// <summary>Waits (real time) until <paramref name="condition"/> holds.</summary>
-    public static async Task Eventually(Func<bool> condition, string what, int seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}");
-            }
+    ICashAcceptor IValidatorRig.Acceptor => Driver;
 
-            await Task.Delay(5);
-        }
+    public int StackedNotes => (int)Sim.Status.Counters.Stacked;
+
+    public bool InvitesNotes => Sim.Status.Enabled;
+
+    Task IValidatorRig.InsertAsync(decimal value) => InsertAsync((long)value);
+
+    public Func<DateTimeOffset?> SilenceAtCreditPoint()
+    {
+        DateTimeOffset? at = null;
+        Sim.EventOccurred += e =>
+        {
+            if ((string?)e["event"] == "note-credited" && at is null)
+            {
+                at = Clock.GetUtcNow();
+                Sim.Silence();
+            }
+        };
+        return () => at;
     }
+
+    public void Speak() => Sim.Silence(false);
 
     public async ValueTask DisposeAsync()
     {
