@@ -26,20 +26,22 @@ internal sealed class CaptureBytes
         return (segment.Offset + (position - segment.Position), segment.Line == 0 ? null : segment.Line);
     }
 
-    /// <summary>A record for bytes that belong to no frame.</summary>
+    /// <summary>A record for the bytes at stream <paramref name="position"/> that belong to no frame.</summary>
     public TraceRecord Garbage(TraceDirection direction, long position, int length)
     {
-        var wire = Slice(position, length);
         var (offset, line) = Locate(position);
-        return new TraceRecord
-        {
-            Offset = offset,
-            Line = line,
-            Direction = direction,
-            Kind = TraceRecordKind.Garbage,
-            Name = "GARBAGE",
-            Bytes = wire,
-            Detail = $"{wire.Length} byte(s) outside any frame",
-        };
+        return Garbage(direction, offset, line, Slice(position, length));
     }
+
+    /// <summary>A record for bytes at capture <paramref name="offset"/> that belong to no frame.</summary>
+    public static TraceRecord Garbage(TraceDirection direction, long offset, int? line, byte[] bytes) => new()
+    {
+        Offset = offset,
+        Line = line,
+        Direction = direction,
+        Kind = TraceRecordKind.Garbage,
+        Name = "GARBAGE",
+        Bytes = bytes,
+        Detail = $"{bytes.Length} byte(s) outside any frame",
+    };
 }

@@ -1,5 +1,4 @@
 using Nerdbank.Streams;
-using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Hal.Tests.CashAcceptors.Conformance;
@@ -9,29 +8,18 @@ using SevaKiosk.Simulator.Devices.Validators.Ssp;
 namespace SevaKiosk.Hal.Tests.CashAcceptors.Ssp;
 
 /// <summary>The SSP driver against the simulated NV200 over an in-process duplex pipe, in virtual time.</summary>
-internal sealed class SspRig : IValidatorRig
+internal sealed class SspRig : ValidatorRig<SspCashAcceptor, SimulatedSspValidator>
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _device;
-
-    private SspRig(VirtualClock clock, SimulatedSspValidator sim, SspCashAcceptor driver, Stream host, Stream deviceEnd)
+    private SspRig(VirtualClock clock, SimulatedSspValidator sim, SspCashAcceptor driver, Stream deviceEnd)
+        : base(clock, sim, driver, deviceEnd)
     {
-        Clock = clock;
-        Sim = sim;
-        Driver = driver;
-        Host = host;
-        _device = Task.Run(() => sim.RunAsync(deviceEnd, _stop.Token));
     }
 
-    public VirtualClock Clock { get; }
+    public override int StackedNotes => (int)Sim.Status.Counters.Stacked;
 
-    public SimulatedSspValidator Sim { get; }
+    public override bool InvitesNotes => Sim.Status.Enabled;
 
-    public SspCashAcceptor Driver { get; }
-
-    public Stream Host { get; }
-
-    public RecordingObserver Events { get; } = new();
+    protected override string CreditPointEvent => "note-credited";
 
     public static async Task<SspRig> StartAsync(SspValidatorOptions? device = null, SspOptions? driver = null, bool start = true)
     {
@@ -39,18 +27,16 @@ internal sealed class SspRig : IValidatorRig
         var (host, deviceEnd) = FullDuplexStream.CreatePair();
         var sim = new SimulatedSspValidator(device ?? new SspValidatorOptions { Seed = 7 }, clock);
         var acceptor = new SspCashAcceptor(StreamLinkFactory.Fixed(host), driver ?? new SspOptions(), clock);
-        var rig = new SspRig(clock, sim, acceptor, host, deviceEnd);
+        var rig = new SspRig(clock, sim, acceptor, deviceEnd);
         if (start)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await acceptor.StartAsync(rig.Events, timeout.Token);
+            await rig.StartDriverAsync();
         }
 
         return rig;
     }
 
-    public Task<ICashInTransaction> BeginAsync(ICashInHandler? handler = null, CashInRequest? request = null) =>
-        Driver.BeginCashInAsync(request ?? new CashInRequest("INR"), handler ?? ScriptedHandler.AcceptAll, CancellationToken.None);
+    public override Task InsertAsync(decimal value) => InsertAsync((long)value);
 
     /// <summary>Inserts a note once the validator is enabled and its path empty (a citizen waits for the green bezel).</summary>
     public async Task InsertAsync(long value, NoteOutcome? outcome = null)
@@ -60,45 +46,5 @@ internal sealed class SspRig : IValidatorRig
         Assert.True(result.Taken, result.Refusal);
     }
 
-    ICashAcceptor IValidatorRig.Acceptor => Driver;
-
-    public int StackedNotes => (int)Sim.Status.Counters.Stacked;
-
-    public bool InvitesNotes => Sim.Status.Enabled;
-
-    Task IValidatorRig.InsertAsync(decimal value) => InsertAsync((long)value);
-
-    public Func<DateTimeOffset?> SilenceAtCreditPoint()
-    {
-        DateTimeOffset? at = null;
-        Sim.EventOccurred += e =>
-        {
-            if ((string?)e["event"] == "note-credited" && at is null)
-            {
-                at = Clock.GetUtcNow();
-                Sim.Silence();
-            }
-        };
-        return () => at;
-    }
-
-    public void Speak() => Sim.Silence(false);
-
-    public async ValueTask DisposeAsync()
-    {
-        await Driver.DisposeAsync();
-        await _stop.CancelAsync();
-        try
-        {
-            await _device;
-        }
-        catch (OperationCanceledException)
-        {
-            // Normal.
-        }
-
-        await Sim.DisposeAsync();
-        await Clock.DisposeAsync();
-        _stop.Dispose();
-    }
+    protected override void SetSilent(bool silent) => Sim.Silence(silent);
 }

@@ -95,7 +95,7 @@ public sealed class CcTalkTraceDecoder : ITraceDecoder
             if (record.Kind == TraceRecordKind.Garbage && records.Count > 0 && records[^1] is { Kind: TraceRecordKind.Garbage } previous
                 && previous.Direction == record.Direction && previous.Offset + previous.Bytes.Length == record.Offset)
             {
-                records[^1] = Garbage(previous.Direction, previous.Offset, previous.Line, [.. previous.Bytes, .. record.Bytes]);
+                records[^1] = CaptureBytes.Garbage(previous.Direction, previous.Offset, previous.Line, [.. previous.Bytes, .. record.Bytes]);
             }
             else
             {
@@ -115,18 +115,7 @@ public sealed class CcTalkTraceDecoder : ITraceDecoder
     }
 
     /// <summary>The first <paramref name="length"/> bytes of a result as garbage (a noise candidate's other bytes are rescanned).</summary>
-    private static TraceRecord Garbage(CcTalkRawResult result, int length) => Garbage(result.Direction, result.Offset, result.Line, result.Wire[..length]);
-
-    private static TraceRecord Garbage(TraceDirection direction, long offset, int? line, byte[] bytes) => new()
-    {
-        Offset = offset,
-        Line = line,
-        Direction = direction,
-        Kind = TraceRecordKind.Garbage,
-        Name = "GARBAGE",
-        Bytes = bytes,
-        Detail = $"{bytes.Length} byte(s) outside any frame",
-    };
+    private static TraceRecord Garbage(CcTalkRawResult result, int length) => CaptureBytes.Garbage(result.Direction, result.Offset, result.Line, result.Wire[..length]);
 }
 
 /// <summary>What the frame reader found, before interpretation: a frame, a checksum failure or garbage, with its place in the capture.</summary>
