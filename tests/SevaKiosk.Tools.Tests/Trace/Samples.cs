@@ -7,17 +7,17 @@ internal static class Samples
 {
     public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Trace", "Samples", name);
 
+    /// <summary>Decodes a sample; the protocol is the file name's prefix (<c>ssp-...</c>, <c>cctalk-...</c>).</summary>
     public static IReadOnlyList<TraceRecord> Decode(string name, string? key = null)
     {
         var chunks = name.EndsWith(".bin", StringComparison.Ordinal)
             ? TraceInput.FromBinary(File.ReadAllBytes(Path(name)))
             : ParseHex(File.ReadAllText(Path(name)));
-        return [.. TraceDecoders.Create("ssp", new TraceDecoderOptions(key)).Decode(chunks)];
-
+        return [.. TraceDecoders.Create(name[..name.IndexOf('-', StringComparison.Ordinal)], new TraceDecoderOptions(key)).Decode(chunks)];
     }
 
-    public static IReadOnlyList<TraceRecord> DecodeText(string text, string? key = null) =>
-        [.. TraceDecoders.Create("ssp", new TraceDecoderOptions(key)).Decode(ParseHex(text))];
+    public static IReadOnlyList<TraceRecord> DecodeText(string text, string? key = null, string protocol = "ssp") =>
+        [.. TraceDecoders.Create(protocol, new TraceDecoderOptions(key)).Decode(ParseHex(text))];
 
     public static IReadOnlyList<TraceChunk> ParseHex(string text)
     {

@@ -8,8 +8,9 @@ using SevaKiosk.Hal.Devices;
 namespace SevaKiosk.Tools.Diag;
 
 /// <summary>
-/// <c>kioskctl diag validator --protocol ssp --port PATH [--json] [--accept-seconds N]</c>: connects, prints identity,
-/// status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no credit).
+/// <c>kioskctl diag validator --protocol ssp|cctalk --port PATH [--json] [--accept-seconds N]</c>: connects, prints
+/// identity, status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no credit).
+/// ccTalk takes <c>--address</c> and <c>--checksum simple|crc</c>.
 /// </summary>
 internal static class ValidatorDiagCommand
 {
@@ -25,10 +26,13 @@ internal static class ValidatorDiagCommand
         var encrypted = new Option<bool>("--encrypted") { Description = "Negotiate eSSP encryption (SSP)." };
         var fixedKey = new Option<string?>("--fixed-key") { Description = "eSSP fixed key, 16 hex digits." };
         var serial = new Option<string?>("--serial") { Description = "Line settings like 9600,8N2 (default: the protocol's)." };
+        var address = new Option<byte?>("--address") { Description = "ccTalk bus address of the validator (default 40)." };
+        var checksum = new Option<string?>("--checksum") { Description = "ccTalk checksum mode: simple (default) or crc." };
+        checksum.AcceptOnlyFromAmong(ValidatorDrivers.CcTalkChecksums);
 
         var command = new Command("validator", "Identity, status and counters of a banknote validator; optionally watch notes (all returned).")
         {
-            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial,
+            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial, address, checksum,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -36,7 +40,9 @@ internal static class ValidatorDiagCommand
                 result.GetValue(currency)!,
                 result.GetValue(encrypted),
                 result.GetValue(fixedKey) is { } key ? ulong.Parse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null,
-                result.GetValue(serial));
+                result.GetValue(serial),
+                result.GetValue(address),
+                result.GetValue(checksum));
             return await RunAsync(
                 result.GetValue(protocol)!, result.GetValue(port)!, options, result.GetValue(json),
                 TimeSpan.FromSeconds(result.GetValue(connectSeconds)), TimeSpan.FromSeconds(result.GetValue(acceptSeconds)),

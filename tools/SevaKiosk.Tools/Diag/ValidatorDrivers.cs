@@ -1,6 +1,8 @@
 using SevaKiosk.Hal.CashAcceptors;
+using SevaKiosk.Hal.CashAcceptors.CcTalk;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Protocol.CcTalk;
 
 namespace SevaKiosk.Tools.Diag;
 
@@ -21,9 +23,30 @@ internal static class ValidatorDrivers
                 FixedKey = options.FixedKey ?? Protocol.Ssp.SspCipher.DefaultFixedKey,
             },
             options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
+        "cctalk" => CcTalkCashAcceptor.OpenSerial(
+            port,
+            new CcTalkOptions
+            {
+                Currency = options.Currency,
+                AcceptedNotes = [],
+                Address = options.Address ?? CcTalkConstants.DefaultBillValidatorAddress,
+                ChecksumMode = ParseChecksum(options.Checksum),
+            },
+            options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
         _ => throw new ArgumentException($"The {protocol} validator driver is not available in this build."),
+    };
+
+    public static readonly string[] CcTalkChecksums = ["simple", "crc"];
+
+    private static CcTalkChecksumMode ParseChecksum(string? checksum) => checksum switch
+    {
+        null or "simple" => CcTalkChecksumMode.Simple8,
+        "crc" => CcTalkChecksumMode.Crc16,
+        _ => throw new ArgumentException($"ccTalk checksum must be one of {string.Join(", ", CcTalkChecksums)}, not '{checksum}'."),
     };
 }
 
 /// <summary>What a technician can set for <c>kioskctl diag validator</c>.</summary>
-internal sealed record ValidatorDiagOptions(string Currency, bool Encrypted, ulong? FixedKey, string? Serial);
+/// <param name="Address">ccTalk bus address of the validator (default 40).</param>
+/// <param name="Checksum">ccTalk checksum mode: <c>simple</c> (default) or <c>crc</c>.</param>
+internal sealed record ValidatorDiagOptions(string Currency, bool Encrypted, ulong? FixedKey, string? Serial, byte? Address = null, string? Checksum = null);

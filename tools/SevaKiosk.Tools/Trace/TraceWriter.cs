@@ -63,6 +63,11 @@ public static class TraceWriter
             json["retransmit"] = true;
         }
 
+        if (record.Echo)
+        {
+            json["echo"] = true;
+        }
+
         if (record.Encrypted)
         {
             json["encrypted"] = true;
@@ -145,6 +150,11 @@ public static class TraceWriter
         if (record.Retransmit)
         {
             tags.Add("retransmit");
+        }
+
+        if (record.Echo)
+        {
+            tags.Add("echo");
         }
 
         if (tags.Count > 0)
