@@ -92,7 +92,7 @@ public class SspNoiseTests(ITestOutputHelper output)
 
         await finished.Task.WaitAsync(TimeSpan.FromMinutes(4));
         rig.Sim.SetNoise(0);
-        await SspRig.Eventually(() => rig.Sim.Status.NotePhase is null && rig.Sim.Status.PendingEvents.Count == 0, "last note settled", 60);
+        await Eventually.Holds(() => rig.Sim.Status.NotePhase is null && rig.Sim.Status.PendingEvents.Count == 0, "last note settled", 60);
         await Task.Delay(300);
         await stop.CancelAsync();
         await transactions;

@@ -36,7 +36,7 @@ public class SspPtyTests
 
         Assert.Equal("0012345678", driver.Capabilities!.SerialNumber);
         var tx = await driver.BeginCashInAsync(new CashInRequest("INR"), ScriptedHandler.AcceptAll, CancellationToken.None);
-        await SspRig.Eventually(() => sim.Status is { Enabled: true, NotePhase: null }, "enabled");
+        await Eventually.Holds(() => sim.Status is { Enabled: true, NotePhase: null }, "enabled");
         Assert.True(sim.InsertNote(100).Taken);
 
         var credit = await events.WaitForAsync<NoteCredited>();
