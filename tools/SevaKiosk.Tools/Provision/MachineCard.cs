@@ -54,7 +54,7 @@ internal static class MachineCard
         }
         else
         {
-            Line(card, $"Broker       {request.Broker}");
+            Line(card, $"Broker       {request.NormalizedBroker}");
         }
 
         if (inputs.BrokerCa is { } ca)
@@ -65,7 +65,7 @@ internal static class MachineCard
 
         if (inputs.Password is { } password)
         {
-            Line(card, $"Identity     user {password.Username}; password in {MachineFiles.Secrets} (mode 0600, never shown)");
+            Line(card, $"Identity     user {password.Username}; password in {MachineFiles.BrokerPassword} (mode 0600, never shown)");
             Line(card, $"             broker password_file line in {MachineFiles.BrokerPasswordLine}");
         }
 
@@ -110,7 +110,7 @@ internal static class MachineCard
             yield return $"The {PortMap.Describe(port.Role)} port is the vendor default, not seen on this system: check it with `kioskctl diag {(port.Role == DeviceRole.Validator ? "validator --protocol " + request.ValidatorProtocol : "printer")} --port {port.Path}` on the machine.";
         }
 
-        var secret = inputs.Password is not null ? MachineFiles.Secrets : inputs.ClientKey is not null ? MachineFiles.ClientKey : null;
+        var secret = inputs.Password is not null ? MachineFiles.BrokerPassword : inputs.ClientKey is not null ? MachineFiles.ClientKey : null;
         yield return $"Install this directory as {request.InstallDirectory} on the machine{(secret is null ? string.Empty : $" ({secret} owned by the kiosk user, mode 0600)")}, or pass {MachineFiles.Configuration} to `kioskctl flash --config`.";
         yield return $"Check it there: `sevakiosk config check --config {MachineConfiguration.Installed(request, MachineFiles.Configuration)}`.";
     }

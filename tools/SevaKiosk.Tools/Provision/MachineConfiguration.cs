@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Hosting;
-using SevaKiosk.Hal.CardReaders.Pn532;
 
 namespace SevaKiosk.Tools.Provision;
 
@@ -19,71 +18,74 @@ internal sealed record MachineConfigurationInputs(
     DateTimeOffset ProvisionedAt);
 
 /// <summary>
-/// The machine's <c>kiosk.json</c>: the firmware's own shipped <c>appsettings.json</c> (embedded at build time, so
-/// defaults such as session timeouts and log levels follow the firmware) with this machine's identity, devices,
-/// broker and pinned keys written over it, plus a <c>Provision</c> section recording fingerprints and where each port
-/// came from. The broker password goes to a separate secrets file with the same shape.
+/// The machine's <c>kiosk.json</c>, layered by the firmware over its own <c>appsettings.json</c>: only what belongs to
+/// this machine (identity, place, devices, broker, credential and key files), so defaults such as session timeouts
+/// keep following the installed firmware. Secrets are files the configuration names, never values in it. The
+/// <c>Provision</c> section records fingerprints and where each port came from, for the technician and fleet tools;
+/// the firmware does not act on it.
 /// </summary>
 internal static class MachineConfiguration
 {
     public const string ProvisionSection = "Provision";
+
+    /// <summary>Read by the firmware's loader from a file (<see cref="KioskConfiguration"/>): the secret never sits in kiosk.json.</summary>
+    public const string PasswordFileKey = "PasswordFile";
+
+    public const string FleetPublicKeyFileKey = "FleetPublicKeyFile";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static JsonObject Build(MachineConfigurationInputs inputs)
     {
         var request = inputs.Request;
-        var root = FirmwareDefaults();
-
-        var kiosk = Section(root, KioskOptions.Section);
-        kiosk[nameof(KioskOptions.MachineId)] = request.MachineId;
-        kiosk[nameof(KioskOptions.Panchayat)] = request.Panchayat.English;
-        kiosk[nameof(KioskOptions.PanchayatHindi)] = request.Panchayat.Hindi;
-        kiosk[nameof(KioskOptions.Block)] = request.Block.English;
-        kiosk[nameof(KioskOptions.BlockHindi)] = request.Block.Hindi;
-        kiosk[nameof(KioskOptions.District)] = request.District.English;
-        kiosk[nameof(KioskOptions.DistrictHindi)] = request.District.Hindi;
-        kiosk[nameof(KioskOptions.DataDirectory)] = request.DataDirectory;
-
-        var validator = Section(root, ValidatorSettings.Section);
-        validator[nameof(ValidatorSettings.Protocol)] = request.ValidatorProtocol;
-        validator[nameof(ValidatorSettings.Port)] = inputs.Ports.Validator.Path ?? string.Empty;
-        validator[nameof(ValidatorSettings.Serial)] = VendorDefaults.For(request.ValidatorProtocol).Serial.ToString();
-        validator[nameof(ValidatorSettings.AcceptedNotes)] = new JsonArray([.. request.Notes.Select(n => JsonValue.Create(n))]);
-
-        var printer = Section(root, PrinterSettings.Section);
-        printer[nameof(PrinterSettings.Port)] = inputs.Ports.Printer.Path ?? string.Empty;
-        printer[nameof(PrinterSettings.Profile)] = request.PrinterProfile;
-
-        if (inputs.Ports.CardReader.Path is { } cardReader)
+        var validatorDefaults = VendorDefaults.For(request.ValidatorProtocol);
+        return new JsonObject
         {
-            Section(root, Pn532CardReaderOptions.Section)[nameof(Pn532CardReaderOptions.Port)] = cardReader;
-        }
-
-        WriteAgent(Section(root, BrokerSettings.Section), inputs);
-        root[ProvisionSection] = ProvisionRecord(inputs);
-        return root;
+            [KioskOptions.Section] = new JsonObject
+            {
+                [nameof(KioskOptions.MachineId)] = request.MachineId,
+                [nameof(KioskOptions.Panchayat)] = request.Panchayat.English,
+                [nameof(KioskOptions.PanchayatHindi)] = request.Panchayat.Hindi,
+                [nameof(KioskOptions.Block)] = request.Block.English,
+                [nameof(KioskOptions.BlockHindi)] = request.Block.Hindi,
+                [nameof(KioskOptions.District)] = request.District.English,
+                [nameof(KioskOptions.DistrictHindi)] = request.District.Hindi,
+                [nameof(KioskOptions.DataDirectory)] = request.DataDirectory,
+            },
+            [ValidatorSettings.Section] = new JsonObject
+            {
+                [nameof(ValidatorSettings.Protocol)] = request.ValidatorProtocol,
+                [nameof(ValidatorSettings.Port)] = inputs.Ports.Validator.Path ?? string.Empty,
+                [nameof(ValidatorSettings.Serial)] = validatorDefaults.Serial.ToString(),
+                [nameof(ValidatorSettings.AcceptedNotes)] = new JsonArray([.. request.Notes.Select(n => JsonValue.Create(n))]),
+            },
+            [PrinterSettings.Section] = new JsonObject
+            {
+                [nameof(PrinterSettings.Port)] = inputs.Ports.Printer.Path ?? string.Empty,
+                [nameof(PrinterSettings.Profile)] = request.PrinterProfile,
+            },
+            [BrokerSettings.Section] = Agent(inputs),
+            [ProvisionSection] = ProvisionRecord(inputs),
+        };
     }
-
-    /// <summary>The secrets file: only the password, under the same key the firmware binds (<c>Agent:Password</c>).</summary>
-    public static JsonObject Secrets(MachinePassword password) => new()
-    {
-        [BrokerSettings.Section] = new JsonObject { [nameof(KioskAgentOptions.Password)] = password.Password },
-    };
 
     public static string ToText(JsonObject json) => json.ToJsonString(Indented) + "\n";
 
     /// <summary>Where a file of the machine directory will be on the machine.</summary>
     public static string Installed(ProvisionRequest request, string file) => $"{request.InstallDirectory.TrimEnd('/')}/{file}";
 
-    private static void WriteAgent(JsonObject agent, MachineConfigurationInputs inputs)
+    /// <summary>The firmware's shipped <c>appsettings.json</c>, embedded in kioskctl at build time: the layer under kiosk.json.</summary>
+    public static Stream FirmwareDefaults() =>
+        typeof(MachineConfiguration).Assembly.GetManifestResourceStream("firmware-appsettings.json")
+        ?? throw new InvalidOperationException("The firmware's appsettings.json is not embedded in kioskctl (see SevaKiosk.Tools.csproj).");
+
+    private static JsonObject Agent(MachineConfigurationInputs inputs)
     {
         var request = inputs.Request;
-        agent[nameof(KioskAgentOptions.Broker)] = request.Broker ?? string.Empty;
-        if (inputs.FleetKey is { } fleetKey)
+        var agent = new JsonObject { [nameof(KioskAgentOptions.Broker)] = request.NormalizedBroker ?? string.Empty };
+        if (inputs.FleetKey is not null)
         {
-            // Inline, not a path: the pinned key then travels with the configuration and cannot be swapped on disk alone.
-            agent[nameof(KioskAgentOptions.FleetPublicKey)] = fleetKey.Pem;
+            agent[FleetPublicKeyFileKey] = Installed(request, MachineFiles.FleetKey);
         }
 
         if (inputs.BrokerCa is not null)
@@ -94,6 +96,7 @@ internal static class MachineConfiguration
         if (inputs.Password is { } password)
         {
             agent[nameof(KioskAgentOptions.Username)] = password.Username;
+            agent[PasswordFileKey] = Installed(request, MachineFiles.BrokerPassword);
         }
 
         if (inputs.ClientKey is not null)
@@ -101,13 +104,14 @@ internal static class MachineConfiguration
             agent[nameof(KioskAgentOptions.ClientCertificateFile)] = Installed(request, MachineFiles.ClientCertificate);
             agent[nameof(KioskAgentOptions.ClientKeyFile)] = Installed(request, MachineFiles.ClientKey);
         }
+
+        return agent;
     }
 
     private static JsonObject ProvisionRecord(MachineConfigurationInputs inputs)
     {
         var record = new JsonObject
         {
-            ["MachineId"] = inputs.Request.MachineId,
             ["ProvisionedAt"] = inputs.ProvisionedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["Tool"] = $"kioskctl {typeof(MachineConfiguration).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}",
             ["Auth"] = inputs.Request.Broker is null ? "none" : inputs.Request.Auth.ToString().ToLowerInvariant(),
@@ -127,7 +131,25 @@ internal static class MachineConfiguration
             record["ClientKeySha256"] = clientKey.PublicKeySha256;
         }
 
-        record["Ports"] = new JsonObject([.. inputs.Ports.All.Select(a => KeyValuePair.Create(a.Role.ToString(), (JsonNode?)JsonValue.Create(Describe(a.Source))))]);
+        // The whole port map, the card reader included: the firmware has no card-reader section yet.
+        var ports = new JsonObject();
+        foreach (var port in inputs.Ports.All)
+        {
+            var entry = new JsonObject { ["Source"] = Describe(port.Source) };
+            if (port.Path is not null)
+            {
+                entry["Path"] = port.Path;
+            }
+
+            if (port.Detail is not null)
+            {
+                entry["Device"] = port.Detail;
+            }
+
+            ports[port.Role.ToString()] = entry;
+        }
+
+        record["Ports"] = ports;
         return record;
     }
 
@@ -139,23 +161,4 @@ internal static class MachineConfiguration
         PortSource.Simulated => "simulated",
         _ => "not-fitted",
     };
-
-    private static JsonObject FirmwareDefaults()
-    {
-        using var stream = typeof(MachineConfiguration).Assembly.GetManifestResourceStream("firmware-appsettings.json")
-            ?? throw new InvalidOperationException("The firmware's appsettings.json is not embedded in kioskctl (see SevaKiosk.Tools.csproj).");
-        return JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
-    }
-
-    private static JsonObject Section(JsonObject root, string name)
-    {
-        if (root[name] is JsonObject existing)
-        {
-            return existing;
-        }
-
-        var created = new JsonObject();
-        root[name] = created;
-        return created;
-    }
 }

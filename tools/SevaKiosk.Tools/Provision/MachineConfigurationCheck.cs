@@ -1,6 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
+using SevaKiosk.Firmware.Hosting;
 
 namespace SevaKiosk.Tools.Provision;
 
@@ -33,38 +33,67 @@ internal sealed class MachineConfigurationRejectedException : Exception
     public string Key { get; }
 }
 
-/// <summary>Runs the firmware's validation over a machine directory's configuration, secrets layered on top, as the machine will.</summary>
+/// <summary>
+/// Runs the firmware's own validation over a machine directory before it is handed out: the firmware's shipped
+/// defaults with <c>kiosk.json</c> over them, as the machine layers them, through <see cref="KioskConfiguration.Load"/>
+/// and then the agent's own checks. Files the configuration names under the install directory are read from the
+/// machine directory, so the pinned key and the password file are really read. The client certificate is the one
+/// thing that cannot exist yet (the fleet CA signs the request later); it is left out of this check only.
+/// </summary>
 internal static class MachineConfigurationCheck
 {
-    private static readonly JsonSerializerOptions Binding = new() { PropertyNameCaseInsensitive = true };
+    private static readonly string[] FileKeys =
+    [
+        "Agent:" + MachineConfiguration.PasswordFileKey,
+        "Agent:" + MachineConfiguration.FleetPublicKeyFileKey,
+        "Agent:" + nameof(KioskAgentOptions.CaCertificateFile),
+        "Agent:" + nameof(KioskAgentOptions.ClientKeyFile),
+    ];
 
     /// <exception cref="MachineConfigurationRejectedException">The firmware would not start with it.</exception>
-    public static void Check(string directory, ProvisionRequest request)
+    public static KioskRuntimeSettings Check(string directory, ProvisionRequest request)
     {
-        _ = request;
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, MachineFiles.Configuration)))!.AsObject();
-        var agent = root["Agent"]!.AsObject().DeepClone().AsObject();
-        var secrets = Path.Combine(directory, MachineFiles.Secrets);
-        if (File.Exists(secrets) && JsonNode.Parse(File.ReadAllText(secrets))?["Agent"] is JsonObject secretAgent)
+        using var defaults = MachineConfiguration.FirmwareDefaults();
+        var written = new ConfigurationBuilder()
+            .AddJsonStream(defaults)
+            .AddJsonFile(Path.Combine(directory, MachineFiles.Configuration), optional: false, reloadOnChange: false)
+            .Build();
+        var installed = request.InstallDirectory.TrimEnd('/') + "/";
+        var here = new List<KeyValuePair<string, string?>> { new("Config:Directory", directory) };
+        foreach (var key in FileKeys)
         {
-            foreach (var (key, value) in secretAgent)
+            if (written[key] is { } path && path.StartsWith(installed, StringComparison.Ordinal))
             {
-                agent[key] = value?.DeepClone();
+                here.Add(new(key, Path.Combine(directory, path[installed.Length..])));
             }
         }
 
-        var options = agent.Deserialize<KioskAgentOptions>(Binding)!;
-        options.MachineId = root["Kiosk"]!["MachineId"]!.GetValue<string>();
-        if (string.IsNullOrEmpty(options.Broker))
+        if (!string.IsNullOrEmpty(written["Agent:" + nameof(KioskAgentOptions.ClientCertificateFile)]))
         {
-            return;
+            here.Add(new("Agent:" + nameof(KioskAgentOptions.ClientCertificateFile), string.Empty));
         }
 
-        var problems = options.Validate();
-        if (problems.Count > 0)
+        var configuration = new ConfigurationBuilder().AddConfiguration(written).AddInMemoryCollection(here).Build();
+        KioskRuntimeSettings settings;
+        try
         {
-            var first = problems[0];
-            throw new MachineConfigurationRejectedException(first.Split(' ')[0], first);
+            settings = KioskConfiguration.Load(configuration);
         }
+        catch (KioskConfigurationException ex)
+        {
+            throw new MachineConfigurationRejectedException(ex.Key, ex.Message, ex);
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.Agent.Broker))
+        {
+            // The runtime gives the agent the kiosk's machine id, then the agent checks itself at construction.
+            settings.Agent.MachineId = settings.Kiosk.MachineId;
+            if (settings.Agent.Validate() is [var first, ..])
+            {
+                throw new MachineConfigurationRejectedException(first.Split(' ')[0], first);
+            }
+        }
+
+        return settings;
     }
 }

@@ -6,8 +6,8 @@ internal static class MachineFiles
     /// <summary>The firmware's configuration (<c>sevakiosk run --config /etc/sevakiosk/kiosk.json</c>).</summary>
     public const string Configuration = "kiosk.json";
 
-    /// <summary>The broker password, layered over <see cref="Configuration"/>; mode 0600.</summary>
-    public const string Secrets = "kiosk.secrets.json";
+    /// <summary>The broker password alone (<c>Agent:PasswordFile</c> names it); mode 0600.</summary>
+    public const string BrokerPassword = "broker-password";
 
     /// <summary>The Mosquitto <c>password_file</c> line for the fleet operator (a salted hash, not the password).</summary>
     public const string BrokerPasswordLine = "broker-passwd.txt";

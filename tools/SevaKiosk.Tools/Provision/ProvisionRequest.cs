@@ -62,6 +62,9 @@ internal sealed record ProvisionRequest
     /// <summary>Journal, receipts and agent state on the machine (the unit's <c>--data</c> and StateDirectory).</summary>
     public string DataDirectory { get; init; } = "/var/lib/sevakiosk";
 
+    /// <summary>The broker as <c>scheme://host:port</c>, the default port filled in (the firmware wants it explicit).</summary>
+    public string? NormalizedBroker => Broker is not null && BrokerEndpoint.TryParse(Broker, out var endpoint, out _) ? endpoint.ToString() : Broker;
+
     public bool UsesTls => Broker is not null && BrokerEndpoint.TryParse(Broker, out var endpoint, out _) && endpoint.UseTls;
 
     public PortRequest Ports => new(ValidatorProtocol, ValidatorPort, PrinterPort, CardReaderPort, SimulatedDevices);

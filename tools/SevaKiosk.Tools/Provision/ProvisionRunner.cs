@@ -11,7 +11,7 @@ internal sealed record ProvisionResult(string Directory, PortMap Ports, string C
 /// </summary>
 internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, TextWriter error)
 {
-    /// <returns>0 when provisioned, 2 for a request that cannot be carried out, 1 when the written configuration was rejected.</returns>
+    /// <returns>0 when provisioned; 2 for a request that cannot be carried out, including one whose configuration the firmware would refuse.</returns>
     public int Run(ProvisionRequest request)
     {
         try
@@ -35,8 +35,8 @@ internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, Text
         }
         catch (MachineConfigurationRejectedException ex)
         {
-            error.WriteLine($"kioskctl provision: the firmware rejects the configuration it was about to write ({ex.Key}): {ex.Message}; nothing was written");
-            return 1;
+            error.WriteLine($"kioskctl provision: the firmware would refuse this configuration ({ex.Key}): {ex.Message}; nothing was written");
+            return 2;
         }
     }
 
@@ -87,7 +87,7 @@ internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, Text
 
         if (password is not null)
         {
-            PrivateFile.Write(Path.Combine(directory, MachineFiles.Secrets), MachineConfiguration.ToText(MachineConfiguration.Secrets(password)), PrivateFile.OwnerOnly);
+            PrivateFile.Write(Path.Combine(directory, MachineFiles.BrokerPassword), password.Password + "\n", PrivateFile.OwnerOnly);
             PrivateFile.Write(Path.Combine(directory, MachineFiles.BrokerPasswordLine), MosquittoPasswordLine.Create(password.Username, password.Password) + "\n", PrivateFile.Readable);
         }
 
