@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SevaKiosk.Firmware.Hosting;
+using SevaKiosk.Printer.Tests.Cli;
 using SevaKiosk.Provision.Tests.Infrastructure;
 using SevaKiosk.Tools.Provision;
 
@@ -51,17 +52,22 @@ public sealed class FirmwareAcceptanceTests : IDisposable
     [InlineData("Validator", "Serial", "9600,8X2", "Validator:Serial")]
     public async Task A_tampered_file_is_refused_by_the_firmware_with_the_key_named(string section, string key, string value, string expectedKey)
     {
-        Assert.Equal(0, (await ProvisionBench.RunAsync(_bench.FieldArgs("--install-dir", _bench.MachineDirectory))).Code);
-        var config = _bench.Configuration();
-        config[section]![key] = value;
-        File.WriteAllText(ConfigPath, config.ToJsonString());
+        await ProvisionThenTamperAsync(section, key, value);
 
         var refused = Assert.Throws<KioskConfigurationException>(() => KioskConfiguration.Load(KioskConfiguration.Build(ConfigPath)));
+
         Assert.Equal(expectedKey, refused.Key);
+    }
+
+    [Fact]
+    public async Task Sevakiosk_config_check_refuses_a_tampered_protocol_with_exit_2_naming_the_key()
+    {
+        await ProvisionThenTamperAsync("Validator", "Protocol", "mdb");
 
         var (exit, _, stderr) = await CliProcess.RunAsync("sevakiosk", "config", "check", "--config", ConfigPath);
+
         Assert.Equal(2, exit);
-        Assert.Contains(expectedKey, stderr, StringComparison.Ordinal);
+        Assert.Contains("Validator:Protocol", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,6 +93,14 @@ public sealed class FirmwareAcceptanceTests : IDisposable
         Assert.Contains("the firmware would refuse this configuration (Kiosk:MachineId)", outcome.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_bench.MachineDirectory));
         Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(_bench.MachineDirectory)!));
+    }
+
+    private async Task ProvisionThenTamperAsync(string section, string key, string value)
+    {
+        Assert.Equal(0, (await ProvisionBench.RunAsync(_bench.FieldArgs("--install-dir", _bench.MachineDirectory))).Code);
+        var config = _bench.Configuration();
+        config[section]![key] = value;
+        File.WriteAllText(ConfigPath, config.ToJsonString());
     }
 
     public void Dispose() => _bench.Dispose();

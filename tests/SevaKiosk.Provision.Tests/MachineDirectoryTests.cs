@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SevaKiosk.Mqtt.Tests.Infrastructure;
+using SevaKiosk.Printer.Tests.Cli;
 using SevaKiosk.Provision.Tests.Infrastructure;
 using SevaKiosk.Tools.Provision;
 
@@ -19,7 +20,7 @@ public sealed class MachineDirectoryTests : IDisposable
         Assert.True(outcome.Code == 0, outcome.All);
         var directory = _bench.MachineDirectory;
         Assert.Equal(
-            [MachineFiles.BrokerPassword, MachineFiles.BrokerPasswordLine, MachineFiles.FleetKey, MachineFiles.Configuration, MachineFiles.MachineCard],
+            [MachineFiles.BrokerPasswordLine, MachineFiles.BrokerPassword, MachineFiles.FleetKey, MachineFiles.Configuration, MachineFiles.MachineCard],
             Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
         Assert.Equal(PrivateFile.OwnerOnly, File.GetUnixFileMode(Path.Combine(directory, MachineFiles.BrokerPassword)));

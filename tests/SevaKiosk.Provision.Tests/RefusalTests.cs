@@ -70,7 +70,7 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public async Task A_fleet_key_that_is_not_p256_is_refused()
     {
-        using var rsa = RSA.Create(2048);
+        using var rsa = RSA.Create(1024);
         var rsaPath = Path.Combine(_bench.Root, "rsa.pub.pem");
         File.WriteAllText(rsaPath, rsa.ExportSubjectPublicKeyInfoPem());
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);

@@ -58,6 +58,9 @@ public static partial class KioskConfiguration
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
         ["Logging"] = null,
+
+        // Written by `kioskctl provision`: fingerprints and where each port came from, for people and fleet tools only.
+        ["Provision"] = null,
     };
 
     /// <summary>Keys read by this loader rather than bound: secrets kept in their own root-only files.</summary>
@@ -145,12 +148,57 @@ public static partial class KioskConfiguration
             validator = validator with { FixedKey = fixedKey };
         }
 
+        if (ListFromTopSource(configuration, "Validator:AcceptedNotes") is { } notes)
+        {
+            validator = validator with { AcceptedNotes = notes };
+        }
+
         CheckKiosk(kiosk);
         CheckValidator(validator);
         CheckPrinter(printer);
         CheckAgent(agent);
         CheckSessions(sessions);
         return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions);
+    }
+
+    /// <summary>
+    /// A list as the highest-priority source that sets it wrote it. Left to itself the configuration merges lists index
+    /// by index across sources and the binder appends them to the property's default, so a machine's
+    /// <c>"AcceptedNotes": [500]</c> over appsettings.json's six notes would read as
+    /// <c>10,20,50,100,200,500,500,20,50,100,200,500</c>: every note accepted. Null when no source sets the list.
+    /// </summary>
+    private static decimal[]? ListFromTopSource(IConfiguration configuration, string key)
+    {
+        IEnumerable<(string Index, string? Value)> items;
+        if (configuration is IConfigurationRoot root)
+        {
+            var top = root.Providers.Reverse().FirstOrDefault(p => p.GetChildKeys([], key).Any());
+            if (top is null)
+            {
+                return null;
+            }
+
+            items = top.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(index => (index, top.TryGet($"{key}:{index}", out var value) ? value : null));
+        }
+        else
+        {
+            items = configuration.GetSection(key).GetChildren().Select(c => (c.Key, c.Value));
+        }
+
+        var list = new List<(int Index, decimal Value)>();
+        foreach (var (index, value) in items)
+        {
+            if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+                || !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new KioskConfigurationException($"{key}:{index}", $"'{value}' is not an amount");
+            }
+
+            list.Add((position, number));
+        }
+
+        return list.Count == 0 ? null : [.. list.OrderBy(i => i.Index).Select(i => i.Value)];
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

@@ -87,7 +87,7 @@ internal static class MachineCard
         var request = inputs.Request;
         if (inputs.ClientKey is not null)
         {
-            yield return $"Have the fleet CA sign {MachineFiles.ClientRequest}; put the certificate in {MachineFiles.ClientCertificate} next to the key.";
+            yield return $"Have the fleet CA sign {MachineFiles.ClientRequest}; put the certificate in {MachineFiles.ClientCertificate} next to the key (everything else was checked; the firmware will not start without it).";
         }
 
         if (inputs.Password is not null && request.Broker is not null)

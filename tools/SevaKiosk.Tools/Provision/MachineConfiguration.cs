@@ -114,7 +114,7 @@ internal static class MachineConfiguration
         {
             ["ProvisionedAt"] = inputs.ProvisionedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["Tool"] = $"kioskctl {typeof(MachineConfiguration).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]}",
-            ["Auth"] = inputs.Request.Broker is null ? "none" : inputs.Request.Auth.ToString().ToLowerInvariant(),
+            ["Auth"] = inputs.Request.Broker is null ? "none" : inputs.Request.Auth,
         };
         if (inputs.FleetKey is { } fleetKey)
         {

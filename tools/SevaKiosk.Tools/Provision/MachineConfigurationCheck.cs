@@ -50,14 +50,11 @@ internal static class MachineConfigurationCheck
         "Agent:" + nameof(KioskAgentOptions.ClientKeyFile),
     ];
 
-    /// <exception cref="MachineConfigurationRejectedException">The firmware would not start with it.</exception>
+    /// <exception cref="MachineConfigurationRejectedException">The firmware would not start with it, or would read it otherwise than meant.</exception>
     public static KioskRuntimeSettings Check(string directory, ProvisionRequest request)
     {
-        using var defaults = MachineConfiguration.FirmwareDefaults();
-        var written = new ConfigurationBuilder()
-            .AddJsonStream(defaults)
-            .AddJsonFile(Path.Combine(directory, MachineFiles.Configuration), optional: false, reloadOnChange: false)
-            .Build();
+        var file = Path.Combine(directory, MachineFiles.Configuration);
+        var written = Layered(file).Build();
         var installed = request.InstallDirectory.TrimEnd('/') + "/";
         var here = new List<KeyValuePair<string, string?>> { new("Config:Directory", directory) };
         foreach (var key in FileKeys)
@@ -73,15 +70,22 @@ internal static class MachineConfigurationCheck
             here.Add(new("Agent:" + nameof(KioskAgentOptions.ClientCertificateFile), string.Empty));
         }
 
-        var configuration = new ConfigurationBuilder().AddConfiguration(written).AddInMemoryCollection(here).Build();
         KioskRuntimeSettings settings;
         try
         {
-            settings = KioskConfiguration.Load(configuration);
+            settings = KioskConfiguration.Load(Layered(file).AddInMemoryCollection(here).Build());
         }
         catch (KioskConfigurationException ex)
         {
             throw new MachineConfigurationRejectedException(ex.Key, ex.Message, ex);
+        }
+
+        // Read back what matters for money: the notes the firmware will take must be exactly the ones asked for.
+        if (!settings.Validator.AcceptedNotes.SequenceEqual(request.Notes))
+        {
+            throw new MachineConfigurationRejectedException(
+                "Validator:AcceptedNotes",
+                $"the firmware would accept {string.Join(",", settings.Validator.AcceptedNotes)} instead of {string.Join(",", request.Notes)}");
         }
 
         if (!string.IsNullOrWhiteSpace(settings.Agent.Broker))
@@ -95,5 +99,14 @@ internal static class MachineConfigurationCheck
         }
 
         return settings;
+    }
+
+    /// <summary>The firmware's shipped defaults, then kiosk.json: the machine's own layering, without its environment.</summary>
+    private static ConfigurationBuilder Layered(string file)
+    {
+        var builder = new ConfigurationBuilder();
+        builder.AddJsonStream(MachineConfiguration.FirmwareDefaults());
+        builder.AddJsonFile(file, optional: false, reloadOnChange: false);
+        return builder;
     }
 }

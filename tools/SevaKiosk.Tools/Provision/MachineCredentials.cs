@@ -56,11 +56,12 @@ internal sealed class MachineClientKey : IDisposable
 
     public static MachineClientKey Create(string machineId, string panchayat, string block, string district)
     {
+        // The builder encodes the last added first: this gives the usual O, OU, L, CN order on the wire.
         var names = new X500DistinguishedNameBuilder();
-        names.AddOrganizationName(district);
-        names.AddOrganizationalUnitName(block);
-        names.AddLocalityName(panchayat);
         names.AddCommonName(machineId);
+        names.AddLocalityName(panchayat);
+        names.AddOrganizationalUnitName(block);
+        names.AddOrganizationName(district);
         var subject = names.Build();
 
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -22,13 +22,11 @@ internal static class ProvisionCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing machine directory (its credentials are lost)." };
         var fleetKey = new Option<string?>("--fleet-key") { Description = "Fleet command-verification public key to pin (SPKI PEM from `kioskctl keys new`, fleet-command.pub.pem). Required with --broker." };
         var broker = new Option<string?>("--broker") { Description = "Fleet broker, mqtts://host:port (or mqtt://). Without it: a bench configuration with the embedded broker and demo backend." };
-        var auth = new Option<string>("--auth") { Description = "password: a random per-machine password; certificate: a P-256 client key and a CSR for the fleet CA (mqtts only).", DefaultValueFactory = _ => "password" };
-        auth.AcceptOnlyFromAmong("password", "certificate");
+        var auth = new Option<string>("--auth") { Description = "password (a random per-machine password) or certificate (a P-256 client key and a CSR for the fleet CA; mqtts only).", DefaultValueFactory = _ => "password" };
         var caCert = new Option<string?>("--ca-cert") { Description = "PEM of the CA that signed the broker's certificate (pinned; required with mqtts://)." };
-        var protocol = new Option<string>("--validator-protocol") { Description = "Banknote validator protocol.", DefaultValueFactory = _ => "ssp" };
-        protocol.AcceptOnlyFromAmong([.. VendorDefaults.Protocols]);
-        var profile = new Option<string>("--printer-profile") { Description = "Receipt printer profile.", DefaultValueFactory = _ => PrinterProfiles.Default.Name };
-        profile.AcceptOnlyFromAmong([.. PrinterProfiles.All.Select(p => p.Name)]);
+        // Checked with the rest of the request rather than by the parser, so that the error names the flag.
+        var protocol = new Option<string>("--validator-protocol") { Description = $"Banknote validator protocol: {string.Join(", ", VendorDefaults.Protocols)}.", DefaultValueFactory = _ => "ssp" };
+        var profile = new Option<string>("--printer-profile") { Description = $"Receipt printer profile: {string.Join(", ", PrinterProfiles.All.Select(p => p.Name))}.", DefaultValueFactory = _ => PrinterProfiles.Default.Name };
         var notes = new Option<string>("--notes") { Description = "Banknotes the machine accepts, in rupees.", DefaultValueFactory = _ => "10,20,50,100,200,500" };
         var validatorPort = new Option<string?>("--validator-port") { Description = "Validator port (default: discovered under /dev/serial/by-id, else the vendor default for the protocol)." };
         var printerPort = new Option<string?>("--printer-port") { Description = "Printer port (default: discovered, else the vendor default)." };
@@ -67,7 +65,7 @@ internal static class ProvisionCommand
                 Force = result.GetValue(force),
                 FleetKeyPath = result.GetValue(fleetKey),
                 Broker = result.GetValue(broker),
-                Auth = result.GetValue(auth) == "certificate" ? MachineAuth.Certificate : MachineAuth.Password,
+                Auth = result.GetValue(auth)!,
                 CaCertificatePath = result.GetValue(caCert),
                 ValidatorProtocol = result.GetValue(protocol)!,
                 PrinterProfile = result.GetValue(profile)!,

@@ -35,7 +35,10 @@ internal sealed record ProvisionRequest
     /// <summary>Null: a bench configuration (the firmware starts its embedded broker and demo backend).</summary>
     public string? Broker { get; init; }
 
-    public MachineAuth Auth { get; init; } = MachineAuth.Password;
+    /// <summary><c>password</c> or <c>certificate</c> (see <see cref="MachineAuth"/>).</summary>
+    public string Auth { get; init; } = "password";
+
+    public MachineAuth AuthKind => Auth == "certificate" ? MachineAuth.Certificate : MachineAuth.Password;
 
     public string? CaCertificatePath { get; init; }
 
@@ -97,6 +100,11 @@ internal sealed record ProvisionRequest
             problems.Add($"--printer-profile '{PrinterProfile}' is not one of {string.Join(", ", PrinterProfiles.All.Select(p => p.Name))}");
         }
 
+        if (Auth is not ("password" or "certificate"))
+        {
+            problems.Add($"--auth '{Auth}' is not password or certificate");
+        }
+
         CheckNotes(problems);
         CheckBroker(problems);
         foreach (var (flag, port) in new[] { ("--validator-port", ValidatorPort), ("--printer-port", PrinterPort), ("--card-reader-port", CardReaderPort) })
@@ -146,7 +154,7 @@ internal sealed record ProvisionRequest
     {
         if (Broker is null)
         {
-            if (Auth == MachineAuth.Certificate || CaCertificatePath is not null)
+            if (AuthKind == MachineAuth.Certificate || CaCertificatePath is not null)
             {
                 problems.Add("--auth certificate and --ca-cert need --broker mqtts://host:port");
             }
@@ -170,7 +178,7 @@ internal sealed record ProvisionRequest
             problems.Add("--ca-cert is required with an mqtts:// broker: the machine pins the CA that signed the broker's certificate");
         }
 
-        if (!endpoint.UseTls && Auth == MachineAuth.Certificate)
+        if (!endpoint.UseTls && AuthKind == MachineAuth.Certificate)
         {
             problems.Add("--auth certificate needs an mqtts:// broker: client certificates are presented in the TLS handshake");
         }

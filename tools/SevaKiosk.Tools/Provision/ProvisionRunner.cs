@@ -78,9 +78,9 @@ internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, Text
 
     private string WriteMachineDirectory(string directory, ProvisionRequest request, FleetKeyPin? fleetKey, BrokerCaPin? brokerCa, PortMap ports)
     {
-        var usePassword = request.Broker is not null && request.Auth == MachineAuth.Password;
+        var usePassword = request.Broker is not null && request.AuthKind == MachineAuth.Password;
         var password = usePassword ? MachinePassword.Create(request.MachineId) : null;
-        using var clientKey = request.Broker is not null && request.Auth == MachineAuth.Certificate
+        using var clientKey = request.Broker is not null && request.AuthKind == MachineAuth.Certificate
             ? MachineClientKey.Create(request.MachineId, request.Panchayat.English, request.Block.English, request.District.English)
             : null;
         var inputs = new MachineConfigurationInputs(request, fleetKey, brokerCa, password, clientKey, ports, time.GetUtcNow());
