@@ -90,7 +90,7 @@ public sealed class FirmwareAcceptanceTests : IDisposable
         var outcome = await ProvisionBench.RunAsync(_bench.FieldArgs("--machine-id", "RJ.JP.0001"));
 
         Assert.Equal(2, outcome.Code);
-        Assert.Contains("the firmware would refuse this configuration (Kiosk:MachineId)", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("the firmware would refuse this configuration: Kiosk:MachineId: 'RJ.JP.0001'", outcome.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_bench.MachineDirectory));
         Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(_bench.MachineDirectory)!));
     }

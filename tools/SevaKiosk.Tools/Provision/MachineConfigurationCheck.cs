@@ -4,35 +4,6 @@ using SevaKiosk.Firmware.Hosting;
 
 namespace SevaKiosk.Tools.Provision;
 
-/// <summary>The firmware refused a configuration provision wrote; <see cref="Key"/> is the offending configuration key.</summary>
-internal sealed class MachineConfigurationRejectedException : Exception
-{
-    public MachineConfigurationRejectedException(string key, string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        Key = key;
-    }
-
-    public MachineConfigurationRejectedException()
-    {
-        Key = string.Empty;
-    }
-
-    public MachineConfigurationRejectedException(string message)
-        : base(message)
-    {
-        Key = string.Empty;
-    }
-
-    public MachineConfigurationRejectedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Key = string.Empty;
-    }
-
-    public string Key { get; }
-}
-
 /// <summary>
 /// Runs the firmware's own validation over a machine directory before it is handed out: the firmware's shipped
 /// defaults with <c>kiosk.json</c> over them, as the machine layers them, through <see cref="KioskConfiguration.Load"/>
@@ -50,7 +21,7 @@ internal static class MachineConfigurationCheck
         "Agent:" + nameof(KioskAgentOptions.ClientKeyFile),
     ];
 
-    /// <exception cref="MachineConfigurationRejectedException">The firmware would not start with it, or would read it otherwise than meant.</exception>
+    /// <exception cref="KioskConfigurationException">The firmware would not start with it, or would read it otherwise than meant.</exception>
     public static KioskRuntimeSettings Check(string directory, ProvisionRequest request)
     {
         var file = Path.Combine(directory, MachineFiles.Configuration);
@@ -70,20 +41,12 @@ internal static class MachineConfigurationCheck
             here.Add(new("Agent:" + nameof(KioskAgentOptions.ClientCertificateFile), string.Empty));
         }
 
-        KioskRuntimeSettings settings;
-        try
-        {
-            settings = KioskConfiguration.Load(Layered(file).AddInMemoryCollection(here).Build());
-        }
-        catch (KioskConfigurationException ex)
-        {
-            throw new MachineConfigurationRejectedException(ex.Key, ex.Message, ex);
-        }
+        var settings = KioskConfiguration.Load(Layered(file).AddInMemoryCollection(here).Build());
 
         // Read back what matters for money: the notes the firmware will take must be exactly the ones asked for.
         if (!settings.Validator.AcceptedNotes.SequenceEqual(request.Notes))
         {
-            throw new MachineConfigurationRejectedException(
+            throw new KioskConfigurationException(
                 "Validator:AcceptedNotes",
                 $"the firmware would accept {string.Join(",", settings.Validator.AcceptedNotes)} instead of {string.Join(",", request.Notes)}");
         }
@@ -94,7 +57,8 @@ internal static class MachineConfigurationCheck
             settings.Agent.MachineId = settings.Kiosk.MachineId;
             if (settings.Agent.Validate() is [var first, ..])
             {
-                throw new MachineConfigurationRejectedException(first.Split(' ')[0], first);
+                var key = first.Split(' ')[0];
+                throw new KioskConfigurationException(key, first[(key.Length + 1)..]);
             }
         }
 

@@ -1,7 +1,9 @@
+using SevaKiosk.Firmware.Hosting;
+
 namespace SevaKiosk.Tools.Provision;
 
 /// <summary>What a successful provision made.</summary>
-internal sealed record ProvisionResult(string Directory, PortMap Ports, string Card);
+internal sealed record ProvisionResult(string Directory, string Card);
 
 /// <summary>
 /// Carries out a <see cref="ProvisionRequest"/>: loads the pinned keys, maps the ports, makes the credentials, writes
@@ -11,7 +13,10 @@ internal sealed record ProvisionResult(string Directory, PortMap Ports, string C
 /// </summary>
 internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, TextWriter error)
 {
-    /// <returns>0 when provisioned; 2 for a request that cannot be carried out, including one whose configuration the firmware would refuse.</returns>
+    /// <returns>
+    /// 0 when provisioned; 2 for a request that cannot be carried out, including one whose configuration the firmware
+    /// would refuse; 1 when the file system failed (no space, no permission).
+    /// </returns>
     public int Run(ProvisionRequest request)
     {
         try
@@ -33,10 +38,15 @@ internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, Text
             error.WriteLine($"kioskctl provision: {ex.Message}");
             return 2;
         }
-        catch (MachineConfigurationRejectedException ex)
+        catch (KioskConfigurationException ex)
         {
-            error.WriteLine($"kioskctl provision: the firmware would refuse this configuration ({ex.Key}): {ex.Message}; nothing was written");
+            error.WriteLine($"kioskctl provision: the firmware would refuse this configuration: {ex.Message}; nothing was written");
             return 2;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"kioskctl provision: {ex.Message}; no machine directory was made or changed");
+            return 1;
         }
     }
 
@@ -65,7 +75,7 @@ internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, Text
         {
             var card = WriteMachineDirectory(staging, request, fleetKey, brokerCa, ports);
             MoveIntoPlace(staging, target, replacing);
-            return new ProvisionResult(target, ports, card);
+            return new ProvisionResult(target, card);
         }
         finally
         {
@@ -153,7 +163,16 @@ internal sealed class ProvisionRunner(TimeProvider time, TextWriter output, Text
         // Rename the old one aside first so the target is never half old, half new.
         var old = $"{staging}.replaced";
         Directory.Move(target, old);
-        Directory.Move(staging, target);
+        try
+        {
+            Directory.Move(staging, target);
+        }
+        catch
+        {
+            Directory.Move(old, target);
+            throw;
+        }
+
         Directory.Delete(old, recursive: true);
     }
 }
