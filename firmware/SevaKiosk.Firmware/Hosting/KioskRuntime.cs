@@ -65,6 +65,9 @@ public sealed class KioskRuntime : IAsyncDisposable
 
     public IReceiptOutput Receipts { get; private set; } = null!;
 
+    /// <summary>The printer-backed receipt output (receipts and printouts such as cash reports).</summary>
+    public PrinterReceiptOutput? ReceiptPrinter => Receipts as PrinterReceiptOutput;
+
     public ServiceState Service { get; } = new();
 
     public SessionEngine Engine { get; private set; } = null!;
