@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Engine;
+using SevaKiosk.Hal.Io;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Protocol.EscPos;
 
@@ -57,6 +58,7 @@ public static partial class KioskConfiguration
         [PrinterSettings.Section] = typeof(PrinterSettings),
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
+        [KioskIoOptions.Section] = typeof(KioskIoOptions),
         ["Logging"] = null,
 
         // Written by `kioskctl provision`: fingerprints and where each port came from, for people and fleet tools only.
@@ -132,6 +134,7 @@ public static partial class KioskConfiguration
         var printer = Bind<PrinterSettings>(configuration, PrinterSettings.Section);
         var agent = Bind<KioskAgentOptions>(configuration, "Agent");
         var sessions = Bind<SessionOptions>(configuration, "Sessions");
+        var io = Bind<KioskIoOptions>(configuration, KioskIoOptions.Section);
 
         if (ReadSecret(configuration, "Agent:PasswordFile", configDirectory) is { } password)
         {
@@ -158,7 +161,8 @@ public static partial class KioskConfiguration
         CheckPrinter(printer);
         CheckAgent(agent);
         CheckSessions(sessions);
-        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions);
+        CheckIo(io);
+        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions) { Io = io };
     }
 
     /// <summary>
@@ -384,6 +388,25 @@ public static partial class KioskConfiguration
         if (!Enum.IsDefined(s.Excess))
         {
             throw new KioskConfigurationException("Sessions:Excess", $"'{s.Excess}' is not ReturnNote or Voucher");
+        }
+    }
+
+    private static void CheckIo(KioskIoOptions io)
+    {
+        var pins = new (string Key, int Pin)[]
+        {
+            ("KioskIo:Door", io.Door.Pin), ("KioskIo:CashBox", io.CashBox.Pin), ("KioskIo:ServiceKey", io.ServiceKey.Pin),
+            ("KioskIo:InServiceLed", io.InServiceLed.Pin), ("KioskIo:OutOfServiceLed", io.OutOfServiceLed.Pin),
+            ("KioskIo:AttentionLed", io.AttentionLed.Pin), ("KioskIo:Buzzer", io.Buzzer.Pin), ("KioskIo:ValidatorRelay", io.ValidatorRelay.Pin),
+        };
+        foreach (var group in pins.Where(p => p.Pin >= 0).GroupBy(p => p.Pin).Where(g => g.Count() > 1))
+        {
+            throw new KioskConfigurationException(group.Last().Key, $"GPIO {group.Key} is already used by {group.First().Key}");
+        }
+
+        if (io.Debounce < TimeSpan.Zero || io.PollInterval <= TimeSpan.Zero)
+        {
+            throw new KioskConfigurationException(io.PollInterval <= TimeSpan.Zero ? "KioskIo:PollInterval" : "KioskIo:Debounce", "must be positive");
         }
     }
 
