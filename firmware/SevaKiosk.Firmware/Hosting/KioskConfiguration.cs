@@ -156,6 +156,11 @@ public static partial class KioskConfiguration
             validator = validator with { AcceptedNotes = notes };
         }
 
+        if (ListFromTopSource(configuration, "Validator:SimulatedChannels") is { } channels)
+        {
+            validator = validator with { SimulatedChannels = [.. channels.Select(c => (long)c)] };
+        }
+
         CheckKiosk(kiosk);
         CheckValidator(validator);
         CheckPrinter(printer);
