@@ -104,7 +104,7 @@ public sealed partial class Id003CashAcceptor
         var pending = _accepted ?? _returning?.Note;
         var returning = _returning;
         _creditedNotStacked = null;
-        _accepted = null;
+        Accepted(null);
         _returning = null;
         _escrow = null;
         if (credited is not null)

@@ -14,6 +14,10 @@ public sealed partial class Id003CashAcceptor
         "validator.paused", FaultSeverity.Warning, RecommendedAction.OperatorCanClear, true,
         "the validator paused: a second note was pushed in while one was being processed (meaning UNCONFIRMED)");
 
+    private static readonly FaultDefinition UnresolvedNote = new(
+        "validator.note-unresolved", FaultSeverity.Critical, RecommendedAction.TechnicianNeeded, false,
+        "a note being stacked was stopped by a fault before VEND VALID and the unit did not say where it went: count the cash box against the journal");
+
     private byte? _failureCode;
     private DateTimeOffset? _disabledSince;
 
@@ -35,6 +39,11 @@ public sealed partial class Id003CashAcceptor
         }
 
         _powerUpReconciled = null;
+        if (_accepted is not null && (Id003Status)code is Id003Status.Stacking or Id003Status.VendValid)
+        {
+            _stackTaken = true;
+        }
+
         var previous = _lastStatus;
         await ApplyConditionsAsync(reply, cancellationToken).ConfigureAwait(false);
         _lastStatus = code;
@@ -96,6 +105,11 @@ public sealed partial class Id003CashAcceptor
         {
             // These outrank every condition: they say nothing about jams or the cash box.
             return;
+        }
+
+        if (_accepted is not null && _stackTaken && code is Id003Status.JamInAcceptor or Id003Status.JamInStacker or Id003Status.StackerOpen or Id003Status.Failure)
+        {
+            _stackInterrupted = true;
         }
 
         SetFault(CommonFaults.JamUnsafe, code == Id003Status.JamInAcceptor, "JAM_IN_ACCEPTOR: the note can be reached from the bezel");
@@ -180,8 +194,8 @@ public sealed partial class Id003CashAcceptor
         if (decision == EscrowDecision.Accept)
         {
             // The handler journaled the intent; the stack command follows at once.
-            _accepted = note;
-            await OperateAsync(_options.StackCommand, cancellationToken).ConfigureAwait(false);
+            Accepted(note);
+            _stackTaken = await OperateAsync(_options.StackCommand, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -207,7 +221,8 @@ public sealed partial class Id003CashAcceptor
         {
             var command = _accepted is not null ? _options.StackCommand : Id003Command.Return;
             Logger.LogWarning("{Device}: {Note} still in escrow; sending {Command} again", Name, note, Id003Names.Command((byte)command));
-            await OperateAsync(command, cancellationToken).ConfigureAwait(false);
+            var taken = await OperateAsync(command, cancellationToken).ConfigureAwait(false);
+            _stackTaken |= taken && _accepted is not null;
             return true;
         }
 
@@ -276,7 +291,7 @@ public sealed partial class Id003CashAcceptor
             Logger.LogWarning("{Device}: VEND VALID for {Note}, which was to be returned: the unit's word counts", Name, note);
         }
 
-        _accepted = null;
+        Accepted(null);
         _returning = null;
         _creditedNotStacked = note;
         await CreditAsync(note, _serial, cancellationToken).ConfigureAwait(false);
@@ -293,7 +308,7 @@ public sealed partial class Id003CashAcceptor
         {
             // STACKED without VEND VALID: the unit skipped the credit point (per the protocol it waits for our ACK).
             // The note is in the cash box; the journal settles it as it settles a power-up clearance.
-            _accepted = null;
+            Accepted(null);
             Logger.LogError("{Device}: {Note} STACKED without VEND VALID; settling it against the journal", Name, accepted);
             await PublishAsync(new NoteClearedAtPowerUp(Time.GetUtcNow(), EventTransactionId, accepted, IntoCashbox: true, _serial), cancellationToken).ConfigureAwait(false);
         }
@@ -315,7 +330,7 @@ public sealed partial class Id003CashAcceptor
             // A note that was in escrow: the unit gave it back on its own (escrow timeout 0x79, or it failed the
             // stack). Even one we had accepted was never credited.
             var cause = _returning?.Cause ?? (code == (byte)Id003RejectCode.Inhibited ? ReturnCause.Timeout : ReturnCause.Device);
-            _accepted = null;
+            Accepted(null);
             _returning = null;
             await PublishAsync(new NoteReturned(now, tx, decided, cause), cancellationToken).ConfigureAwait(false);
             return;
@@ -334,7 +349,7 @@ public sealed partial class Id003CashAcceptor
 
         var cause = _returning?.Cause ?? ReturnCause.Device;
         _returning = null;
-        _accepted = null;
+        Accepted(null);
         await PublishAsync(new NoteReturned(Time.GetUtcNow(), EventTransactionId, note, cause), cancellationToken).ConfigureAwait(false);
     }
 
@@ -360,9 +375,20 @@ public sealed partial class Id003CashAcceptor
             return;
         }
 
+        if (_accepted is not null && _stackInterrupted)
+        {
+            // The unit took the STACK, then a fault stopped the note before VEND VALID, and now it is gone. Past the
+            // point of no return it went into the cash box, before it back to the customer; ID-003 does not say
+            // which. Neither a credit nor a return is invented: the journal's stack intent stays open for a person.
+            Faults.Raise(UnresolvedNote, $"{decided} (transaction {EventTransactionId?.ToString() ?? "none"})");
+            Logger.LogError("{Device}: {Note} was stopped by a fault while stacking and left the unit unseen; not credited, not returned: count the cash box", Name, decided);
+            Accepted(null);
+            return;
+        }
+
         var cause = _returning?.Cause ?? ReturnCause.Device;
         Logger.LogWarning("{Device}: {Note} left the unit without VEND VALID while unobserved: returned", Name, decided);
-        _accepted = null;
+        Accepted(null);
         _returning = null;
         await PublishAsync(new NoteReturned(Time.GetUtcNow(), EventTransactionId, decided, cause), cancellationToken).ConfigureAwait(false);
     }

@@ -33,6 +33,8 @@ public sealed partial class Id003CashAcceptor : PolledCashAcceptor
     // The note's journey. These survive a lost link: the unit keeps the note and finishes what it was told.
     private Note? _escrow;
     private Note? _accepted;
+    private bool _stackTaken;
+    private bool _stackInterrupted;
     private (Note Note, ReturnCause Cause)? _returning;
     private Note? _creditedNotStacked;
 
@@ -131,16 +133,30 @@ public sealed partial class Id003CashAcceptor : PolledCashAcceptor
             : throw new DeviceProtocolException($"{Id003Names.Command((byte)command)} answered {reply.Describe()}");
     }
 
-    /// <summary>An operation command (STACK, RETURN, HOLD). Its ACK is advisory: the next status says what happened.</summary>
-    private async Task OperateAsync(Id003Command command, CancellationToken cancellationToken)
+    /// <summary>
+    /// An operation command (STACK, RETURN). Its ACK is advisory: the next status says what happened. Returns true
+    /// when the unit acknowledged it.
+    /// </summary>
+    private async Task<bool> OperateAsync(Id003Command command, CancellationToken cancellationToken)
     {
         var reply = await _link.ExchangeAsync(command, cancellationToken).ConfigureAwait(false);
-        if (reply.Code != (byte)Id003Status.Ack)
+        if (reply.Code == (byte)Id003Status.Ack)
         {
-            // INVALID COMMAND: the note left escrow on its own, or a retransmission reached a unit that had already
-            // obeyed the first copy. Either way the unit's statuses settle it.
-            Logger.LogWarning("{Device}: {Command} answered {Reply}; following the unit's status", Name, Id003Names.Command((byte)command), reply.Describe());
+            return true;
         }
+
+        // INVALID COMMAND: the note left escrow on its own, or a retransmission reached a unit that had already
+        // obeyed the first copy. Either way the unit's statuses settle it.
+        Logger.LogWarning("{Device}: {Command} answered {Reply}; following the unit's status", Name, Id003Names.Command((byte)command), reply.Describe());
+        return false;
+    }
+
+    /// <summary>The note told to stack (or none), with what is known of its way into the stacker reset.</summary>
+    private void Accepted(Note? note)
+    {
+        _accepted = note;
+        _stackTaken = false;
+        _stackInterrupted = false;
     }
 
     private Task<Id003Reply> PollStatusAsync(CancellationToken cancellationToken) =>
