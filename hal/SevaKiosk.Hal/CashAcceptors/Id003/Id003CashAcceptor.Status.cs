@@ -47,10 +47,17 @@ public sealed partial class Id003CashAcceptor
         var previous = _lastStatus;
         await ApplyConditionsAsync(reply, cancellationToken).ConfigureAwait(false);
         _lastStatus = code;
+        if (_creditedNotStacked is not null && (Id003Status)code is not (Id003Status.VendValid or Id003Status.Stacked))
+        {
+            // The unit moved past the credited VEND VALID (its STACKED may have come and gone between two polls, and
+            // the next note may already be on its way): that note is done. A later VEND VALID is a new note's.
+            await CreditedNoteStackedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         switch ((Id003Status)code)
         {
             case Id003Status.EnableIdling or Id003Status.DisableInhibit:
-                await PathClearAsync(cancellationToken).ConfigureAwait(false);
+                await SettleUnseenReturnAsync(cancellationToken).ConfigureAwait(false);
                 break;
             case Id003Status.Escrow:
                 await EscrowAsync(reply, cancellationToken).ConfigureAwait(false);
@@ -299,10 +306,9 @@ public sealed partial class Id003CashAcceptor
 
     private async Task StackedAsync(CancellationToken cancellationToken)
     {
-        if (_creditedNotStacked is { } credited)
+        if (_creditedNotStacked is not null)
         {
-            _creditedNotStacked = null;
-            await PublishAsync(new NoteStacked(Time.GetUtcNow(), EventTransactionId, credited), cancellationToken).ConfigureAwait(false);
+            await CreditedNoteStackedAsync(cancellationToken).ConfigureAwait(false);
         }
         else if (_accepted is { } accepted)
         {
@@ -353,21 +359,17 @@ public sealed partial class Id003CashAcceptor
         await PublishAsync(new NoteReturned(Time.GetUtcNow(), EventTransactionId, note, cause), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// ENABLE or DISABLE: nothing is on its way. A note we credited whose STACKED we did not see is in the cash box;
-    /// one we told to stack or return that never reached VEND VALID went back out.
-    /// </summary>
-    private async Task PathClearAsync(CancellationToken cancellationToken)
+    private async Task CreditedNoteStackedAsync(CancellationToken cancellationToken)
     {
-        if (_creditedNotStacked is { } credited)
-        {
-            _creditedNotStacked = null;
-            await PublishAsync(new NoteStacked(Time.GetUtcNow(), EventTransactionId, credited), cancellationToken).ConfigureAwait(false);
-        }
-
-        await SettleUnseenReturnAsync(cancellationToken).ConfigureAwait(false);
+        var credited = _creditedNotStacked;
+        _creditedNotStacked = null;
+        await PublishAsync(new NoteStacked(Time.GetUtcNow(), EventTransactionId, credited), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// ENABLE or DISABLE (or a new note in escrow): a note we told to stack or return that never reached VEND VALID,
+    /// REJECTING or RETURNING went back out while we were not looking.
+    /// </summary>
     private async Task SettleUnseenReturnAsync(CancellationToken cancellationToken)
     {
         if ((_accepted ?? _returning?.Note) is not { } decided)

@@ -1,7 +1,6 @@
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Id003;
 using SevaKiosk.Hal.Devices;
-using SevaKiosk.Hal.Tests.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Tests.Support;
 using SevaKiosk.Simulator.Devices.Validators.Id003;
 
@@ -28,7 +27,7 @@ public class Id003LinkTests
             }
         };
         await rig.InsertAsync(500);
-        await SspRig.Eventually(() => rig.Driver.State == DeviceState.Offline, "offline");
+        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Offline, "offline");
         var offlineFault = rig.Driver.ActiveFaults.Single(f => f.Code == "validator.offline");
         Assert.True(offlineFault.RaisedAt - silentAt!.Value <= TimeSpan.FromSeconds(1), $"offline after {offlineFault.RaisedAt - silentAt}");
         Assert.Empty(rig.Events.Of<NoteCredited>());
@@ -36,7 +35,7 @@ public class Id003LinkTests
         // Back before the unit gives up waiting for its ACK: the first status after reconnecting is VEND VALID.
         rig.Sim.Silence(false);
         var credit = await rig.Events.WaitForAsync<NoteCredited>();
-        await SspRig.Eventually(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().NoteValue is null, "online, path empty");
+        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().NoteValue is null, "online, path empty");
         await rig.Events.WaitForAsync<NoteStacked>();
 
         Assert.Equal(Money.Inr(500), credit.Note.Value);
@@ -69,7 +68,7 @@ public class Id003LinkTests
         var result = await tx.EndAsync(CancellationToken.None);
 
         // Idle polls: an echoed STATUS REQUEST reads as ENABLE, so only the real reply may count.
-        await SspRig.Eventually(() => rig.Sim.Snapshot().Inhibited, "inhibited after the transaction");
+        await Wait.UntilAsync(() => rig.Sim.Snapshot().Inhibited, "inhibited after the transaction");
         Assert.Equal(Money.Inr(150), result.Total);
         Assert.True(rig.Driver.LinkStatistics.EchoesSkipped > 20);
         Assert.Equal(DeviceState.Online, rig.Driver.State);
@@ -88,7 +87,7 @@ public class Id003LinkTests
 
         // Unit off, adapter still powered: every STATUS REQUEST comes back, and it looks exactly like ENABLE.
         rig.Sim.PowerOff();
-        await SspRig.Eventually(() => rig.Driver.State == DeviceState.Offline, "offline");
+        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Offline, "offline");
 
         Assert.Contains(rig.Driver.ActiveFaults, f => f.Code == "validator.offline");
     }
@@ -129,7 +128,7 @@ public class Id003LinkTests
         }
 
         rig.Sim.SetNoise(0);
-        await SspRig.Eventually(() => rig.Sim.Snapshot().NoteValue is null, "last note stacked");
+        await Wait.UntilAsync(() => rig.Sim.Snapshot().NoteValue is null, "last note stacked");
         var stats = rig.Driver.LinkStatistics;
 
         Assert.Equal(notes.Length, rig.Events.Of<NoteCredited>().Count);

@@ -3,7 +3,6 @@ using Nerdbank.Streams;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Id003;
 using SevaKiosk.Hal.Links;
-using SevaKiosk.Hal.Tests.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Tests.Support;
 using SevaKiosk.Simulator.Devices.Validators.Id003;
 
@@ -16,7 +15,7 @@ internal sealed class Id003Rig : IAsyncDisposable
     private readonly Task _device;
     private readonly List<JsonObject> _simEvents = [];
 
-    private Id003Rig(VirtualClock clock, Id003SimulatedValidator sim, Id003CashAcceptor driver, Stream deviceEnd, ListLogger<Id003CashAcceptor> log)
+    private Id003Rig(VirtualClock clock, Id003SimulatedValidator sim, Id003CashAcceptor driver, Stream deviceEnd, ListLogger<Id003CashAcceptor>? log)
     {
         Clock = clock;
         Sim = sim;
@@ -38,21 +37,23 @@ internal sealed class Id003Rig : IAsyncDisposable
 
     public Id003CashAcceptor Driver { get; }
 
-    public ListLogger<Id003CashAcceptor> Log { get; }
+    /// <summary>The driver's log lines (null when the rig was started without logging).</summary>
+    public ListLogger<Id003CashAcceptor>? Log { get; }
 
     public RecordingObserver Events { get; } = new();
 
     /// <summary>Simulator defaults with a fixed noise seed.</summary>
     public static Id003SimulatorOptions DeviceOptions => new() { Seed = 7 };
 
-    public static async Task<Id003Rig> StartAsync(Id003SimulatorOptions? device = null, Id003Options? driver = null, bool start = true)
+    /// <param name="maxJump">Largest single step of virtual time (the clock's default is 50 ms).</param>
+    public static async Task<Id003Rig> StartAsync(Id003SimulatorOptions? device = null, Id003Options? driver = null, bool start = true, bool log = true, TimeSpan? maxJump = null)
     {
-        var clock = new VirtualClock().Start();
+        var clock = new VirtualClock(maxJump: maxJump).Start();
         var (host, deviceEnd) = FullDuplexStream.CreatePair();
         var sim = new Id003SimulatedValidator(device ?? DeviceOptions, clock);
-        var log = new ListLogger<Id003CashAcceptor>(() => clock.Elapsed.ToString());
-        var acceptor = new Id003CashAcceptor(StreamLinkFactory.Fixed(host), driver ?? new Id003Options(), clock, log);
-        var rig = new Id003Rig(clock, sim, acceptor, deviceEnd, log);
+        var logger = log ? new ListLogger<Id003CashAcceptor>(() => clock.Elapsed.ToString()) : null;
+        var acceptor = new Id003CashAcceptor(StreamLinkFactory.Fixed(host), driver ?? new Id003Options(), clock, logger);
+        var rig = new Id003Rig(clock, sim, acceptor, deviceEnd, logger);
         if (start)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -76,7 +77,7 @@ internal sealed class Id003Rig : IAsyncDisposable
     /// <summary>Inserts a note once the acceptor is enabled and its path empty (a citizen waits for the green bezel).</summary>
     public async Task InsertAsync(long value, byte? rejectCode = null)
     {
-        await SspRig.Eventually(() => Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false, NoteValue: null }, "acceptor enabled with an empty path");
+        await Wait.UntilAsync(() => Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false, NoteValue: null }, "acceptor enabled with an empty path");
         var result = Sim.InsertNote(value, rejectCode);
         Assert.True(result.Taken, result.Refusal);
     }

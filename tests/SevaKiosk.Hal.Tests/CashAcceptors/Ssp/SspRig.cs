@@ -60,19 +60,7 @@ internal sealed class SspRig : IAsyncDisposable
     }
 
     /// <summary>Waits (real time) until <paramref name="condition"/> holds.</summary>
-    public static async Task Eventually(Func<bool> condition, string what, int seconds = 30)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(5);
-        }
-    }
+    public static Task Eventually(Func<bool> condition, string what, int seconds = 30) => Wait.UntilAsync(condition, what, seconds);
 
     public async ValueTask DisposeAsync()
     {
