@@ -96,7 +96,6 @@ public class SspTraceDecoderTests
     }
 
     [Theory]
-    [InlineData("id003")]
     [InlineData("cctalk")]
     public void Other_protocols_say_they_are_not_available_yet(string protocol) =>
         Assert.Contains("not available yet", Assert.Throws<TraceDecoderException>(() => TraceDecoders.Create(protocol, new TraceDecoderOptions())).Message, StringComparison.Ordinal);

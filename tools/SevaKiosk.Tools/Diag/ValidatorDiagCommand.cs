@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SevaKiosk.Hal.CashAcceptors;
+using SevaKiosk.Hal.CashAcceptors.Id003;
 using SevaKiosk.Hal.Devices;
 
 namespace SevaKiosk.Tools.Diag;
 
 /// <summary>
-/// <c>kioskctl diag validator --protocol ssp --port PATH [--json] [--accept-seconds N]</c>: connects, prints identity,
-/// status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no credit).
+/// <c>kioskctl diag validator --protocol ssp|id003 --port PATH [--json] [--accept-seconds N]</c>: connects, prints
+/// identity, status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no credit).
 /// </summary>
 internal static class ValidatorDiagCommand
 {
@@ -24,11 +25,20 @@ internal static class ValidatorDiagCommand
         var currency = new Option<string>("--currency") { Description = "Currency whose notes to enable.", DefaultValueFactory = _ => "INR" };
         var encrypted = new Option<bool>("--encrypted") { Description = "Negotiate eSSP encryption (SSP)." };
         var fixedKey = new Option<string?>("--fixed-key") { Description = "eSSP fixed key, 16 hex digits." };
-        var serial = new Option<string?>("--serial") { Description = "Line settings like 9600,8N2 (default: the protocol's)." };
+        var serial = new Option<string?>("--serial") { Description = "Line settings like 9600,8N2 (default: the protocol's; ID-003 9600,8E1, some units 19200,8E1)." };
+        var echo = new Option<Id003EchoMode>("--echo") { Description = "ID-003: the adapter echoes our bytes: Auto (learned), Present or Absent.", DefaultValueFactory = _ => Id003EchoMode.Auto };
+        var countryCode = new Option<string?>("--country-code") { Description = "ID-003: the unit's country code for --currency in its currency table, 2 hex digits (INR is 63 by default, UNCONFIRMED)." };
+        countryCode.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !byte.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out _))
+            {
+                r.AddError($"--country-code is two hex digits, for example 63; got '{text}'.");
+            }
+        });
 
         var command = new Command("validator", "Identity, status and counters of a banknote validator; optionally watch notes (all returned).")
         {
-            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial,
+            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial, echo, countryCode,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -36,7 +46,9 @@ internal static class ValidatorDiagCommand
                 result.GetValue(currency)!,
                 result.GetValue(encrypted),
                 result.GetValue(fixedKey) is { } key ? ulong.Parse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null,
-                result.GetValue(serial));
+                result.GetValue(serial),
+                result.GetValue(echo),
+                result.GetValue(countryCode) is { } country ? byte.Parse(country, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null);
             return await RunAsync(
                 result.GetValue(protocol)!, result.GetValue(port)!, options, result.GetValue(json),
                 TimeSpan.FromSeconds(result.GetValue(connectSeconds)), TimeSpan.FromSeconds(result.GetValue(acceptSeconds)),
@@ -120,6 +132,10 @@ internal static class ValidatorDiagCommand
         var faults = validator.ActiveFaults;
         await output.WriteLineAsync($"  Faults:    {(faults.Count == 0 ? "none" : string.Join("; ", faults.Select(f => $"{f.Code} ({f.Action}): {f.Message}")))}").ConfigureAwait(false);
         await output.WriteLineAsync($"  Counters:  stacked {Show(counters.Stacked)}, rejected {Show(counters.Rejected)}, stored {Show(counters.Stored)}, dispensed {Show(counters.Dispensed)}, transferred {Show(counters.Transferred)}").ConfigureAwait(false);
+        foreach (var line in ValidatorDrivers.DetailLines(validator))
+        {
+            await output.WriteLineAsync($"  {line}").ConfigureAwait(false);
+        }
     }
 
     private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
@@ -163,6 +179,7 @@ internal static class ValidatorDiagCommand
                 ["transferred"] = counters.Transferred,
             },
             ["seen"] = new JsonArray(seen.Events.Select(e => (JsonNode)EventJson(e)).ToArray()),
+            ["details"] = ValidatorDrivers.Details(validator),
         };
     }
 

@@ -1,3 +1,4 @@
+using SevaKiosk.Tools.Trace.Id003;
 using SevaKiosk.Tools.Trace.Ssp;
 
 namespace SevaKiosk.Tools.Trace;
@@ -37,7 +38,7 @@ public sealed class TraceDecoderException : Exception
     }
 }
 
-/// <summary>The decoders by protocol name. ID-003 and ccTalk plug in here when their codecs exist.</summary>
+/// <summary>The decoders by protocol name. ccTalk plugs in here when its decoder exists.</summary>
 public static class TraceDecoders
 {
     public static IReadOnlyList<string> Protocols { get; } = ["ssp", "id003", "cctalk"];
@@ -46,8 +47,9 @@ public static class TraceDecoders
     public static ITraceDecoder Create(string protocol, TraceDecoderOptions options) => protocol.ToLowerInvariant() switch
     {
         "ssp" => new SspTraceDecoder(options),
-        "id003" or "cctalk" => throw new TraceDecoderException(
-            $"Trace decoding for {protocol} is not available yet: only ssp can be decoded in this build."),
+        "id003" => new Id003TraceDecoder(options),
+        "cctalk" => throw new TraceDecoderException(
+            $"Trace decoding for {protocol} is not available yet: only ssp and id003 can be decoded in this build."),
         _ => throw new TraceDecoderException($"Unknown protocol '{protocol}'. Known: {string.Join(", ", Protocols)}."),
     };
 }
