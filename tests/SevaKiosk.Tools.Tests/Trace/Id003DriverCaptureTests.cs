@@ -65,10 +65,10 @@ public class Id003DriverCaptureTests
         Assert.All(records, r => Assert.Equal(TraceRecordKind.Frame, r.Kind));
         Assert.All(records, r => Assert.Null(r.Error));
 
-        // On a loaded machine a reply can miss the driver's 150 ms window: the retransmission's reply then arrives
-        // unasked for. Only those may be unpaired.
+        // On a loaded machine a reply can miss the driver's 150 ms window: the retransmission then crosses it, and one
+        // reply (and, behind an echoing adapter, one echo) arrives unasked for. Only those may be unpaired.
         var unpaired = records.Count(r => r.Direction == TraceDirection.Device && r.Name != "ECHO" && r.ReplyTo is null);
-        Assert.True(unpaired <= link.Retransmissions, $"{unpaired} unpaired replies, {link}");
+        Assert.True(unpaired <= 2 * link.Retransmissions, $"{unpaired} unpaired replies, {link}");
         Assert.Equal(echoingAdapter, records.Any(r => r.Name == "ECHO"));
         Assert.DoesNotContain(records, r => r.Name.StartsWith("POWER_UP_WITH", StringComparison.Ordinal));
         var vendValid = records.First(r => r.Name == "VEND_VALID");
