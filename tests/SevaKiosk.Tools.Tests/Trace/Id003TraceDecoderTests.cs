@@ -121,6 +121,33 @@ public class Id003TraceDecoderTests
     }
 
     [Fact]
+    public void A_late_reply_crossing_a_retransmission_is_named_but_not_paired_with_it_with_or_without_prefixes()
+    {
+        // STACK-1 is not answered in time and goes again; an ESCROW meant for the poll before it arrives first.
+        byte[][] frames =
+        [
+            Id003FrameWriter.ToArray(Id003Command.Stack1),
+            Id003FrameWriter.ToArray(Id003Command.Stack1),
+            Id003FrameWriter.ToArray(Id003Status.Escrow, [0x63]),
+            Id003FrameWriter.ToArray(Id003Status.Ack),
+        ];
+        var prefixed = $"> {Hex(frames[0])}\n> {Hex(frames[1])}\n< {Hex(frames[2])}\n< {Hex(frames[3])}";
+        var bare = string.Join(' ', frames.Select(Hex));
+
+        foreach (var text in new[] { prefixed, bare })
+        {
+            var records = Samples.DecodeTextAs("id003", text);
+
+            Assert.Equal(["STACK_1", "STACK_1", "ESCROW", "ACK"], records.Select(r => r.Name));
+            Assert.True(records[1].Retransmit);
+            Assert.Null(records[2].ReplyTo);
+            Assert.Equal("cannot answer STACK_1: a late reply to an earlier command", records[2].Detail);
+            Assert.Null(records[2].Error);
+            Assert.Equal("STACK_1", records[3].ReplyTo);
+        }
+    }
+
+    [Fact]
     public void A_key_is_refused_because_id003_is_not_encrypted()
     {
         var ex = Assert.Throws<TraceDecoderException>(() => TraceDecoders.Create("id003", new TraceDecoderOptions("00")));

@@ -92,9 +92,10 @@ public sealed partial class Id003CashAcceptor
     private void IgnoreNonStatus(Id003Reply reply)
     {
         var code = reply.Code;
-        if (code == (byte)Id003Status.InvalidCommand || code == (byte)Id003Status.Ack || Id003Commands.IsSetting(code) || Id003Commands.IsSettingRequest(code) || code is >= 0x88 and <= 0x8A)
+        if (code == (byte)Id003Status.InvalidCommand || !Id003Commands.IsPossibleReply((byte)Id003Command.StatusRequest, code))
         {
-            // A reply to something else (a late answer to an earlier command): the next poll asks again.
+            // Refused, or a reply to something else (a late answer to an earlier command; the link drops those, this
+            // is the second line): the next poll asks again.
             Logger.LogDebug("{Device}: STATUS REQUEST answered {Reply}; polling again", Name, reply.Describe());
             return;
         }

@@ -74,6 +74,7 @@ public sealed partial class Id003CashAcceptor : PolledCashAcceptor
     protected override async Task ConnectAsync(Stream link, CancellationToken cancellationToken)
     {
         _link.Attach(link);
+        await _link.ProbeEchoAsync(cancellationToken).ConfigureAwait(false);
         var first = await FirstStatusAsync(cancellationToken).ConfigureAwait(false);
         await InitializeAsync(first, cancellationToken).ConfigureAwait(false);
     }

@@ -19,8 +19,8 @@ internal readonly record struct Id003Reply(byte[] Frame)
 /// <param name="CrcErrors">Received frames that failed their CRC.</param>
 /// <param name="GarbageBytes">Received bytes that belonged to no frame.</param>
 /// <param name="EchoesSkipped">Our own frames read back from an echoing adapter and dropped.</param>
-/// <param name="StaleFrames">Frames that arrived when no reply was awaited (late replies, echoes of ACK), dropped
-/// before the next command so they can never be taken for its reply.</param>
+/// <param name="StaleFrames">Frames that arrived when no reply was awaited (late replies, echoes of ACK), or that
+/// cannot answer the command awaiting one (a late reply crossing a retransmission): dropped, never taken for a reply.</param>
 /// <param name="CommunicationErrors">COMMUNICATION ERROR (0x4A) replies: the unit saw a bad frame from us.</param>
 /// <param name="InvalidCommands">INVALID COMMAND (0x4B) replies: a command the unit refused in its state.</param>
 public readonly record struct Id003LinkStatistics(
@@ -36,7 +36,8 @@ public readonly record struct Id003LinkStatistics(
 /// ID-003 request/response over one stream at a time. A receive pump reads continuously and queues every good frame;
 /// a command first drops whatever is queued (nothing is ever unsolicited in polled mode, so it is stale), then is sent
 /// and waits for its reply: retransmitted on timeout or COMMUNICATION ERROR, with the adapter's echo told apart from a
-/// reply by <see cref="Id003EchoFilter"/>. On a response timeout the reader is flushed so bytes held by a corrupted LNG
+/// reply by <see cref="Id003EchoFilter"/> and a late reply to an earlier attempt (one that cannot answer this command,
+/// see <see cref="Id003Commands.IsPossibleReply"/>) dropped. On a response timeout the reader is flushed so bytes held by a corrupted LNG
 /// are rescanned. Owned by the driver's loop; never used from two threads (the pump only fills the queue).
 /// </summary>
 internal sealed class Id003Link : IDisposable
@@ -102,11 +103,36 @@ internal sealed class Id003Link : IDisposable
     public ValueTask<Id003Reply> ExchangeAsync(Id003Command command, ReadOnlySpan<byte> data, CancellationToken cancellationToken)
     {
         _txLength = Id003FrameWriter.Write((byte)command, data, _tx);
-        return TransmitAsync(cancellationToken);
+        return TransmitAsync(Retries, cancellationToken);
     }
 
     public ValueTask<Id003Reply> ExchangeAsync(Id003Command command, CancellationToken cancellationToken) =>
         ExchangeAsync(command, default, cancellationToken);
+
+    /// <summary>
+    /// With echo on Auto and nothing learned yet, asks for the version once, without retransmission: its reply can
+    /// never equal the request, so an echoing adapter is recognised before the first STATUS REQUEST, whose reply may
+    /// equal it (an idle unit's ENABLE). Otherwise that STATUS REQUEST's echo, its reply lost to noise, would read as
+    /// ENABLE. A clean reply here only counts towards "no echo" (one echo may have been lost too). A unit that does not
+    /// answer is not an error here: STATUS REQUEST decides that.
+    /// </summary>
+    public async ValueTask ProbeEchoAsync(CancellationToken cancellationToken)
+    {
+        if (_echo.AdapterEchoes is not null)
+        {
+            return;
+        }
+
+        _txLength = Id003FrameWriter.Write((byte)Id003Command.VersionRequest, default, _tx);
+        try
+        {
+            await TransmitAsync(retries: 0, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeviceLinkException ex)
+        {
+            _logger.LogDebug("ID-003: no answer to the echo probe ({Message})", ex.Message);
+        }
+    }
 
     /// <summary>
     /// Sends a command the unit does not answer (ACK after VEND VALID). With an echoing adapter its echo is read back
@@ -140,12 +166,12 @@ internal sealed class Id003Link : IDisposable
 
     private Receiver Current => _receiver ?? throw new DeviceLinkException("not connected");
 
-    private async ValueTask<Id003Reply> TransmitAsync(CancellationToken cancellationToken)
+    private async ValueTask<Id003Reply> TransmitAsync(int retries, CancellationToken cancellationToken)
     {
         var receiver = Current;
         var command = _tx[2];
         var ambiguous = command == (byte)Id003Command.StatusRequest || Id003Commands.IsSetting(command);
-        for (var attempt = 0; attempt <= Retries; attempt++)
+        for (var attempt = 0; attempt <= retries; attempt++)
         {
             if (attempt > 0)
             {
@@ -179,40 +205,60 @@ internal sealed class Id003Link : IDisposable
         }
 
         throw new DeviceLinkException(
-            $"no valid reply to {Id003Names.Command(command)} after {Retries + 1} attempt(s) of {Timeout.TotalMilliseconds:0} ms");
+            $"no valid reply to {Id003Names.Command(command)} after {retries + 1} attempt(s) of {Timeout.TotalMilliseconds:0} ms");
     }
 
-    /// <summary>The reply to the frame just sent, skipping the adapter's echo; null when the attempt timed out.</summary>
+    /// <summary>
+    /// The reply to the frame just sent, skipping the adapter's echo and any frame that cannot answer this command (a
+    /// late reply to an earlier one, crossing a retransmission); null when the attempt timed out.
+    /// </summary>
     private async ValueTask<Id003Reply?> ReceiveReplyAsync(Receiver receiver, Attempt window, bool ambiguous, CancellationToken cancellationToken)
     {
-        if (await receiver.NextAsync(window, cancellationToken).ConfigureAwait(false) is not { } first)
+        var command = _tx[2];
+        var echoPending = true;
+        while (await receiver.NextAsync(window, cancellationToken).ConfigureAwait(false) is { } frame)
         {
-            return null;
-        }
-
-        if (!IsSent(first))
-        {
-            _echo.FirstFrameDifferent();
-            return first;
-        }
-
-        switch (_echo.FirstFrameIdentical(ambiguous))
-        {
-            case EchoVerdict.Keep:
-                return first;
-            case EchoVerdict.Drop:
-                Interlocked.Increment(ref _echoesSkipped);
-                return await receiver.NextAsync(window, cancellationToken).ConfigureAwait(false);
-            default:
-                if (await receiver.NextAsync(window, cancellationToken).ConfigureAwait(false) is { } second)
+            if (IsSent(frame) && (echoPending || !ambiguous))
+            {
+                // Only STATUS REQUEST and settings can be answered with their own bytes; for them the first copy is
+                // the echo or the reply, as the filter decides. Any other command's copy is an echo, or (echo set
+                // Absent) a late status with the same bytes, which the reply check below drops.
+                var verdict = echoPending ? _echo.FirstFrameIdentical(ambiguous) : EchoVerdict.Drop;
+                echoPending = false;
+                switch (verdict)
                 {
-                    _echo.EchoSeen();
-                    Interlocked.Increment(ref _echoesSkipped);
-                    return second;
-                }
+                    case EchoVerdict.Drop:
+                        Interlocked.Increment(ref _echoesSkipped);
+                        continue;
+                    case EchoVerdict.WaitForAnother:
+                        if (await receiver.NextAsync(window, cancellationToken).ConfigureAwait(false) is not { } second)
+                        {
+                            return frame;
+                        }
 
-                return first;
+                        _echo.EchoSeen();
+                        Interlocked.Increment(ref _echoesSkipped);
+                        frame = second;
+                        break;
+                }
+            }
+
+            if (!Id003Commands.IsPossibleReply(command, frame.Code))
+            {
+                Interlocked.Increment(ref _staleFrames);
+                _logger.LogDebug("ID-003: {Frame} cannot answer {Command}; a late reply, dropped", frame.Describe(), Id003Names.Command(command));
+                continue;
+            }
+
+            if (echoPending)
+            {
+                _echo.FirstFrameDifferent();
+            }
+
+            return frame;
         }
+
+        return null;
     }
 
     private bool IsSent(Id003Reply frame) => frame.Frame.AsSpan().SequenceEqual(_tx.AsSpan(0, _txLength));

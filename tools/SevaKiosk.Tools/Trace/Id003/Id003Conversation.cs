@@ -41,11 +41,6 @@ internal sealed class Id003Conversation
         return records;
     }
 
-    /// <summary>Command codes the host sends; everything else can only come from the unit.</summary>
-    private static bool IsCommandCode(byte code) =>
-        code == (byte)Id003Command.StatusRequest || code == (byte)Id003Command.Ack || Id003Commands.IsOperation(code)
-        || code == (byte)Id003Command.ProgramSignature || Id003Commands.IsSetting(code) || code is >= 0x80 and <= 0x8A;
-
     private static string NameOf(TraceDirection direction, byte code) => direction == TraceDirection.Host
         ? Id003Names.Command(code)
         : Id003Names.Status(code);
@@ -77,8 +72,11 @@ internal sealed class Id003Conversation
         };
     }
 
+    /// <summary>No prefix: a command code is the host's unless it can answer the command still waiting for a reply.</summary>
     private TraceDirection Infer(Id003Item item) =>
-        _pending is null && IsCommandCode(item.Code) ? TraceDirection.Host : TraceDirection.Device;
+        Id003Commands.IsCommand(item.Code) && (_pending is null || !Id003Commands.IsPossibleReply(_pending.Code, item.Code))
+            ? TraceDirection.Host
+            : TraceDirection.Device;
 
     /// <summary>
     /// A unit-side frame identical to the host's frame just before it: the adapter's echo when the host expects no
@@ -111,7 +109,7 @@ internal sealed class Id003Conversation
                 TraceDirection.Host => false,
 
                 // Unprefixed: only a frame that cannot be a command proves a reply is still to come.
-                _ => next.Kind == TraceRecordKind.Frame && !IsCommandCode(next.Code),
+                _ => next.Kind == TraceRecordKind.Frame && !Id003Commands.IsCommand(next.Code),
             };
         }
 
@@ -148,11 +146,20 @@ internal sealed class Id003Conversation
             };
         }
 
+        if (command is not null && !Id003Commands.IsPossibleReply(command.Code, item.Code))
+        {
+            // A late answer to an earlier command (it missed the host's window and crosses the retransmission).
+            return Record(item, direction, Id003Names.Status(item.Code)) with
+            {
+                Detail = $"cannot answer {Id003Names.Command(command.Code)}: a late reply to an earlier command",
+            };
+        }
+
         _pending = null;
         _lastHostAnswered = item.Code != (byte)Id003Status.CommunicationError;
         var name = Id003Names.Status(item.Code);
         var record = Record(item, direction, name) with { ReplyTo = command is null ? null : Id003Names.Command(command.Code) };
-        if (command is not null && (Id003Commands.IsSetting(command.Code) || command.Code is >= 0x80 and <= 0x8A))
+        if (command is not null && (Id003Commands.IsSetting(command.Code) || Id003Commands.IsRequest(command.Code)))
         {
             return Answer(record, command, item);
         }
@@ -177,11 +184,6 @@ internal sealed class Id003Conversation
             return reply.Bytes.AsSpan().SequenceEqual(command.Bytes)
                 ? record with { Detail = "echo matches the setting" }
                 : record with { Error = $"echo differs from the setting sent ({TraceWriter.Hex(command.Bytes)})" };
-        }
-
-        if (reply.Code != command.Code)
-        {
-            return record with { Error = $"answers {Id003Names.Command(command.Code)} with another code" };
         }
 
         try
