@@ -10,6 +10,7 @@ internal static class DeviceCommands
     {
         ValidatorCommand(),
         CardReaderCommand.Create(),
+        PrinterDeviceCommand.Create(),
     };
 
     private static Command ValidatorCommand()

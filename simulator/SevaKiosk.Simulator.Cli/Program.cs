@@ -6,6 +6,7 @@ using SevaKiosk.Simulator.Cli;
 var root = new RootCommand("SevaKiosk hardware simulator: virtual devices on pseudo-terminals, driven by JSON lines.")
 {
     DeviceCommands.Create(),
+    BackendCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

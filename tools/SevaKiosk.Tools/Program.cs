@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SevaKiosk.Tools.Diag;
+using SevaKiosk.Tools.Receipt;
 using SevaKiosk.Tools.Trace;
 
 // kioskctl: the vendor's and technician's tool. Every subcommand lives in its own feature folder.
@@ -7,6 +8,7 @@ var root = new RootCommand("SevaKiosk tool for vendors and technicians: diagnose
 {
     DiagCommands.Create(),
     TraceCommands.Create(),
+    ReceiptCommands.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

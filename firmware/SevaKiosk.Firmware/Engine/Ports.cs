@@ -1,10 +1,12 @@
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Engine;
 
 /// <summary>Outcome of posting (or querying) a payment at the biller.</summary>
-public sealed record PaymentResult(PaymentStatus Status, string? ApprovalRef, string? Message);
+/// <param name="NeverReceived">A status query found no post under this key: posting it (under the same key) is safe.</param>
+public sealed record PaymentOutcome(PaymentStatus Status, string? ApprovalRef, string? Message, bool NeverReceived = false);
 
 /// <summary>
 /// The backend as the transaction engine sees it. The MQTT agent implements it with request/response; the demo
@@ -15,12 +17,12 @@ public interface IBillingBackend
 {
     /// <summary>Returns the bill, or null when the consumer number is unknown.</summary>
     /// <exception cref="TimeoutException">The backend did not answer in time.</exception>
-    Task<BillDetails?> FetchBillAsync(string service, string consumerNumber, CancellationToken cancellationToken);
+    Task<BillDetails?> FetchBillAsync(string service, string billerId, string consumerNumber, CancellationToken cancellationToken);
 
     /// <exception cref="TimeoutException">The outcome is unknown: leave the payment pending and query it later.</exception>
-    Task<PaymentResult> PostPaymentAsync(JournalTransaction transaction, CancellationToken cancellationToken);
+    Task<PaymentOutcome> PostPaymentAsync(JournalTransaction transaction, CancellationToken cancellationToken);
 
-    Task<PaymentResult> QueryPaymentAsync(string txId, CancellationToken cancellationToken);
+    Task<PaymentOutcome> QueryPaymentAsync(string txId, CancellationToken cancellationToken);
 }
 
 /// <summary>Prints (and keeps an image of) the receipt for a transaction.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Engine;
 
@@ -125,7 +126,13 @@ public sealed class RecoveryService
         try
         {
             var result = await _backend.QueryPaymentAsync(txId, cancellationToken).ConfigureAwait(false);
-            if (result.Status != PaymentStatus.Pending)
+            if (result.NeverReceived)
+            {
+                // The post never reached the backend: send it now, under the same txId (idempotency key).
+                _logger.LogWarning("Payment {TxId} never reached the backend; posting it under the same key", txId);
+                await _engine.PostAsync(tx, cancellationToken).ConfigureAwait(false);
+            }
+            else if (result.Status != PaymentStatus.Pending)
             {
                 _journal.RecordPayment(txId, result.Status, result.ApprovalRef);
             }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Engine;
 
@@ -40,7 +41,7 @@ public sealed class SessionEngine
     /// <summary>True while a session is running (an update must not install meanwhile).</summary>
     public bool Busy { get; private set; }
 
-    public async Task<SessionOutcome> RunAsync(string service, string consumerNumber, string language, ICitizenInterface citizen, CancellationToken cancellationToken)
+    public async Task<SessionOutcome> RunAsync(SessionRequest request, ICitizenInterface citizen, CancellationToken cancellationToken)
     {
         if (!_service.InService)
         {
@@ -49,10 +50,10 @@ public sealed class SessionEngine
 
         Busy = true;
         var sessionId = Guid.CreateVersion7().ToString();
-        _journal.OpenSession(sessionId, language);
+        _journal.OpenSession(sessionId, request.Language);
         try
         {
-            return await RunSessionAsync(sessionId, service, consumerNumber, language, citizen, cancellationToken).ConfigureAwait(false);
+            return await RunSessionAsync(sessionId, request, citizen, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -60,13 +61,14 @@ public sealed class SessionEngine
         }
     }
 
-    private async Task<SessionOutcome> RunSessionAsync(string sessionId, string service, string consumerNumber, string language, ICitizenInterface citizen, CancellationToken ct)
+    private async Task<SessionOutcome> RunSessionAsync(string sessionId, SessionRequest request, ICitizenInterface citizen, CancellationToken ct)
     {
+        var (service, consumerNumber, language) = (request.Service, request.ConsumerNumber, request.Language);
         BillDetails? bill;
         try
         {
             using var deadline = Deadline(ct);
-            bill = await _backend.FetchBillAsync(service, consumerNumber, deadline.Token).ConfigureAwait(false);
+            bill = await _backend.FetchBillAsync(service, request.BillerId, consumerNumber, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {

@@ -15,3 +15,6 @@ public sealed record SessionOutcome(
     IReadOnlyList<Money> AcceptedNotes,
     IReadOnlyList<NoteReturned> ReturnedNotes,
     ReceiptOutcome? Receipt);
+
+/// <summary>What the citizen chose at the screen: the service, the biller, the consumer number and the language.</summary>
+public sealed record SessionRequest(string Service, string BillerId, string ConsumerNumber, string Language = "hi+en");

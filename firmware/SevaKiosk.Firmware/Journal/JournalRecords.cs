@@ -1,4 +1,5 @@
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Journal;
 
@@ -81,15 +82,6 @@ public enum TransactionKind
     Voucher,
 }
 
-/// <summary>Outcome of posting the payment to the biller.</summary>
-public enum PaymentStatus
-{
-    /// <summary>Not posted yet (or the post's outcome is unknown and must be queried, never re-posted).</summary>
-    Pending,
-    Posted,
-    Failed,
-    NotPosted,
-}
 
 /// <summary>A transaction row: what the kiosk owes the citizen a receipt for and the backend a record of.</summary>
 public sealed record JournalTransaction(
@@ -107,4 +99,9 @@ public sealed record JournalTransaction(
     string? ApprovalRef,
     string ReceiptNo,
     IReadOnlyList<Money> Notes,
-    DateTimeOffset? AcknowledgedAt);
+    DateTimeOffset? AcknowledgedAt,
+    int Revision = 1,
+    IReadOnlyList<JournalCredit>? Credits = null);
+
+/// <summary>A credited note of a transaction, with when and by which device it was credited.</summary>
+public sealed record JournalCredit(Money Value, DateTimeOffset CreditedAt, string? DeviceSerial);

@@ -93,6 +93,7 @@ internal static class JournalSchema
             payment_status TEXT NOT NULL,
             approval_ref TEXT,
             receipt_no TEXT,
+            revision INTEGER NOT NULL DEFAULT 1,
             acknowledged_at TEXT);
         CREATE TABLE IF NOT EXISTS receipts(
             receipt_no TEXT PRIMARY KEY,

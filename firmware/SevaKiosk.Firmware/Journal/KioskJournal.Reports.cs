@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Journal;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Journal;
 
@@ -14,7 +15,14 @@ public sealed partial class KioskJournal
     /// Creates the transaction for a session from its credited notes, in one commit with the outbox entry
     /// (<see cref="TransactionCreated"/>) and the session's link to it. Idempotent: a session gets one transaction.
     /// </summary>
-    public JournalTransaction CreateTransaction(string sessionId, TransactionKind kind, Money amount, Money fee, PaymentStatus status) => _db.Commit(tx =>
+    public JournalTransaction CreateTransaction(string sessionId, TransactionKind kind, Money amount, Money fee, PaymentStatus status)
+    {
+        var created = CreateTransactionCommit(sessionId, kind, amount, fee, status);
+        TransactionsCommitted?.Invoke();
+        return created;
+    }
+
+    private JournalTransaction CreateTransactionCommit(string sessionId, TransactionKind kind, Money amount, Money fee, PaymentStatus status) => _db.Commit(tx =>
     {
         if (TransactionOfSession(tx, sessionId) is { } existing)
         {
@@ -56,13 +64,14 @@ public sealed partial class KioskJournal
     {
         _db.Commit(tx =>
         {
-            var session = _db.CreateCommand(tx, "UPDATE transactions SET payment_status=$s, approval_ref=COALESCE($ref, approval_ref) WHERE tx_id=$tx RETURNING session_id")
+            var session = _db.CreateCommand(tx, "UPDATE transactions SET payment_status=$s, approval_ref=COALESCE($ref, approval_ref), revision=revision+1 WHERE tx_id=$tx RETURNING session_id")
                 .With("$s", status.ToString()).With("$ref", approvalRef).With("$tx", txId).Scalar() as string
                 ?? throw new InvalidOperationException($"Journal has no transaction {txId}.");
             TransactionChanged?.Invoke(tx, ReadTransaction(tx, txId)!);
             Append(tx, session, "PAYMENT_" + status.ToString().ToUpperInvariant(), new { txId, approvalRef });
             return 0;
         });
+        TransactionsCommitted?.Invoke();
     }
 
     /// <summary>The backend applied the transaction (its <c>tx/ack</c> arrived).</summary>
@@ -164,13 +173,27 @@ public sealed partial class KioskJournal
         return notes;
     }
 
+    private List<JournalCredit> Credits(SqliteTransaction? tx, string sessionId)
+    {
+        var credits = new List<JournalCredit>();
+        using var command = _db.CreateCommand(tx, "SELECT value, currency, settled_at, device_serial FROM notes WHERE session_id=$s AND state='Credited' AND value IS NOT NULL ORDER BY id")
+            .With("$s", sessionId);
+        using var r = command.ExecuteReader();
+        while (r.Read())
+        {
+            credits.Add(new JournalCredit(new Money(SqlText.ParseAmount(r.GetString(0)), r.GetString(1)), SqlText.ParseTime(r.GetString(2)), r.StringOrNull(3)));
+        }
+
+        return credits;
+    }
+
     private JournalTransaction? ReadTransaction(SqliteTransaction? tx, string txId)
     {
         string sessionId;
         JournalTransaction partial;
         using (var rCommand = _db.CreateCommand(tx, """
             SELECT tx_id, journal_seq, session_id, created_at, kind, amount, fee, credited, excess, currency,
-                   payment_status, approval_ref, receipt_no, acknowledged_at
+                   payment_status, approval_ref, receipt_no, acknowledged_at, revision
             FROM transactions WHERE tx_id=$tx
             """).With("$tx", txId))
         using (var r = rCommand.ExecuteReader())
@@ -186,9 +209,9 @@ public sealed partial class KioskJournal
             partial = new JournalTransaction(
                 r.GetString(0), r.GetInt64(1), sessionId, SqlText.ParseTime(r.GetString(3)), Enum.Parse<TransactionKind>(r.GetString(4)),
                 null, M(5), M(6), M(7), M(8), Enum.Parse<PaymentStatus>(r.GetString(10)), r.StringOrNull(11), r.GetString(12), [],
-                r.StringOrNull(13) is { } acked ? SqlText.ParseTime(acked) : null);
+                r.StringOrNull(13) is { } acked ? SqlText.ParseTime(acked) : null, r.GetInt32(14));
         }
 
-        return partial with { Bill = ReadSession(tx, sessionId)?.Bill, Notes = CreditedNotes(tx, sessionId) };
+        return partial with { Bill = ReadSession(tx, sessionId)?.Bill, Notes = CreditedNotes(tx, sessionId), Credits = Credits(tx, sessionId) };
     }
 }

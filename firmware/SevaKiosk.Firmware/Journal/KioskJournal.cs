@@ -35,6 +35,9 @@ public sealed partial class KioskJournal : IDisposable
     /// </summary>
     public Action<SqliteTransaction, JournalTransaction>? TransactionChanged { get; set; }
 
+    /// <summary>Raised after a commit that created a transaction or changed it: the outbox can publish now.</summary>
+    public event Action? TransactionsCommitted;
+
     public static KioskJournal Open(string dataDirectory, IEnumerable<IJournalSchema>? schemas = null, TimeProvider? time = null, IJournalCommitHook? hook = null) =>
         new(JournalDatabase.Open(dataDirectory, schemas ?? [], hook), time);
 

@@ -49,7 +49,7 @@ public record CashAcceptorOptions
         Require(ReconnectInitialDelay > TimeSpan.Zero && ReconnectMaxDelay >= ReconnectInitialDelay, nameof(ReconnectMaxDelay), "must be >= ReconnectInitialDelay > 0");
     }
 
-    private static void Require(bool condition, string key, string message)
+    private protected static void Require(bool condition, string key, string message)
     {
         if (!condition)
         {

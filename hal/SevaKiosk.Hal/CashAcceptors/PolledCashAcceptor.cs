@@ -191,7 +191,13 @@ public abstract class PolledCashAcceptor : ICashAcceptor
         }
 
         _stop.Dispose();
+        Released();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the protocol layer owns, after the loop has stopped.</summary>
+    protected virtual void Released()
+    {
     }
 
     /// <summary>Opens the protocol on a fresh link: synchronise, identify, configure. Sets <see cref="Capabilities"/>.</summary>

@@ -36,7 +36,7 @@ public sealed class FaultSet
     {
         lock (_gate)
         {
-            return _active.Exists(f => f.Code == code);
+            return IndexOf(code) >= 0;
         }
     }
 
@@ -46,7 +46,7 @@ public sealed class FaultSet
         DeviceFault fault;
         lock (_gate)
         {
-            if (_active.Exists(f => f.Code == definition.Code))
+            if (IndexOf(definition.Code) >= 0)
             {
                 return false;
             }
@@ -62,16 +62,17 @@ public sealed class FaultSet
     /// <summary>Clears the fault with <paramref name="code"/>. Returns true if it was active.</summary>
     public bool Clear(string code)
     {
-        DeviceFault? fault;
+        DeviceFault fault;
         lock (_gate)
         {
-            fault = _active.Find(f => f.Code == code);
-            if (fault is null)
+            var index = IndexOf(code);
+            if (index < 0)
             {
                 return false;
             }
 
-            _active.Remove(fault);
+            fault = _active[index];
+            _active.RemoveAt(index);
         }
 
         Cleared?.Invoke(this, new DeviceFaultEventArgs(fault));
@@ -88,6 +89,21 @@ public sealed class FaultSet
                 Clear(fault.Code);
             }
         }
+    }
+
+    /// <summary>A plain loop rather than a predicate: drivers ask on every poll, and a lambda capturing the code would
+    /// allocate each time.</summary>
+    private int IndexOf(string code)
+    {
+        for (var i = 0; i < _active.Count; i++)
+        {
+            if (_active[i].Code == code)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The state implied by the worst active fault, or null when none stops the device.</summary>

@@ -48,9 +48,11 @@ public sealed class SerialPortLinkFactory : IByteLinkFactory
         }
     }
 
-    /// <summary>Owns the port so that disposing the stream closes it.</summary>
-    private sealed class SerialPortStream(SerialPort port) : DelegatingStream(port.BaseStream)
+    /// <summary>Owns the port so that disposing the stream closes it; exposes DSR for printers that signal busy on it.</summary>
+    private sealed class SerialPortStream(SerialPort port) : DelegatingStream(port.BaseStream), IModemLines
     {
+        public bool DsrHolding => port.DsrHolding;
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)

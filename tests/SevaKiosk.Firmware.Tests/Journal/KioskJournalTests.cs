@@ -1,6 +1,7 @@
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.Devices;
+using PaymentStatus = SevaKiosk.Protocol.Mqtt.PaymentStatus;
 
 namespace SevaKiosk.Firmware.Tests.Journal;
 

@@ -61,7 +61,7 @@ public class Id003DriverCaptureTests
             // The unit stops mid-reply when cancelled.
         }
 
-        var records = Samples.DecodeTextAs("id003", tap.Text);
+        var records = Samples.DecodeText(tap.Text, protocol: "id003");
         Assert.All(records, r => Assert.Equal(TraceRecordKind.Frame, r.Kind));
         Assert.All(records, r => Assert.Null(r.Error));
 

@@ -10,7 +10,7 @@ public class Id003TraceDecoderTests
     [Fact]
     public void Session_names_each_frame_by_its_direction_and_pairs_every_reply_with_its_command()
     {
-        var records = Samples.DecodeAs("id003", "id003-session.txt");
+        var records = Samples.Decode("id003-session.txt");
 
         Assert.Equal(47, records.Count);
         Assert.All(records, r => Assert.Equal(TraceRecordKind.Frame, r.Kind));
@@ -55,11 +55,11 @@ public class Id003TraceDecoderTests
     [Fact]
     public void Without_prefixes_directions_come_from_request_response_pairing_and_match_the_prefixed_capture()
     {
-        var prefixed = Samples.DecodeAs("id003", "id003-session.txt");
+        var prefixed = Samples.Decode("id003-session.txt");
 
         foreach (var name in new[] { "id003-unprefixed.txt", "id003-session.bin" })
         {
-            var decoded = Samples.DecodeAs("id003", name);
+            var decoded = Samples.Decode(name);
             Assert.Equal(prefixed.Select(Summary), decoded.Select(Summary));
         }
     }
@@ -67,7 +67,7 @@ public class Id003TraceDecoderTests
     [Fact]
     public void An_echoing_adapter_is_told_apart_from_the_units_replies()
     {
-        var records = Samples.DecodeAs("id003", "id003-echo.txt");
+        var records = Samples.Decode("id003-echo.txt");
 
         Assert.Equal(
             ["STATUS_REQUEST", "ECHO", "ESCROW", "STACK_1", "ECHO", "ACK", "STATUS_REQUEST", "ECHO", "VEND_VALID", "ACK", "ECHO",
@@ -82,7 +82,7 @@ public class Id003TraceDecoderTests
     [Fact]
     public void Noise_garbled_replies_retransmissions_and_a_cut_off_end_are_reported_and_decoding_goes_on()
     {
-        var records = Samples.DecodeAs("id003", "id003-noisy.txt");
+        var records = Samples.Decode("id003-noisy.txt");
 
         Assert.Equal(
             ["STATUS_REQUEST", "GARBAGE", "ACCEPTING", "STATUS_REQUEST", "ESCROW", "STATUS_REQUEST", "ESCROW", "STATUS_REQUEST", "STATUS_REQUEST",
@@ -114,7 +114,7 @@ public class Id003TraceDecoderTests
             < {Hex(Id003FrameWriter.ToArray(Id003Status.InvalidCommand))}
             """;
 
-        var records = Samples.DecodeTextAs("id003", text);
+        var records = Samples.DecodeText(text, protocol: "id003");
 
         Assert.Contains("echo differs from the setting sent", records[1].Error, StringComparison.Ordinal);
         Assert.Equal(("INVALID_COMMAND", "STACK_1"), (records[3].Name, records[3].ReplyTo));
@@ -136,7 +136,7 @@ public class Id003TraceDecoderTests
 
         foreach (var text in new[] { prefixed, bare })
         {
-            var records = Samples.DecodeTextAs("id003", text);
+            var records = Samples.DecodeText(text, protocol: "id003");
 
             Assert.Equal(["STACK_1", "STACK_1", "ESCROW", "ACK"], records.Select(r => r.Name));
             Assert.True(records[1].Retransmit);

@@ -7,20 +7,16 @@ internal static class Samples
 {
     public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Trace", "Samples", name);
 
-    public static IReadOnlyList<TraceRecord> Decode(string name, string? key = null) => DecodeAs("ssp", name, key);
-
-    /// <summary>Decodes a sample capture (hex text, or raw bytes for <c>.bin</c>) with <paramref name="protocol"/>'s decoder.</summary>
-    public static IReadOnlyList<TraceRecord> DecodeAs(string protocol, string name, string? key = null)
+    /// <summary>Decodes a sample; the protocol is the file name's prefix (<c>ssp-...</c>, <c>id003-...</c>, <c>cctalk-...</c>).</summary>
+    public static IReadOnlyList<TraceRecord> Decode(string name, string? key = null)
     {
         var chunks = name.EndsWith(".bin", StringComparison.Ordinal)
             ? TraceInput.FromBinary(File.ReadAllBytes(Path(name)))
             : ParseHex(File.ReadAllText(Path(name)));
-        return [.. TraceDecoders.Create(protocol, new TraceDecoderOptions(key)).Decode(chunks)];
+        return [.. TraceDecoders.Create(name[..name.IndexOf('-', StringComparison.Ordinal)], new TraceDecoderOptions(key)).Decode(chunks)];
     }
 
-    public static IReadOnlyList<TraceRecord> DecodeText(string text, string? key = null) => DecodeTextAs("ssp", text, key);
-
-    public static IReadOnlyList<TraceRecord> DecodeTextAs(string protocol, string text, string? key = null) =>
+    public static IReadOnlyList<TraceRecord> DecodeText(string text, string? key = null, string protocol = "ssp") =>
         [.. TraceDecoders.Create(protocol, new TraceDecoderOptions(key)).Decode(ParseHex(text))];
 
     public static IReadOnlyList<TraceChunk> ParseHex(string text)

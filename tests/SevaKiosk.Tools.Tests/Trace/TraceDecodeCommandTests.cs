@@ -77,7 +77,6 @@ public class TraceDecodeCommandTests
     }
 
     [Theory]
-    [InlineData("cctalk", "not available yet")]
     [InlineData("mdb", "Unknown protocol")]
     public async Task Protocols_without_a_decoder_fail_with_exit_code_2_and_say_why(string protocol, string message)
     {
@@ -86,6 +85,24 @@ public class TraceDecodeCommandTests
         Assert.Equal(2, code);
         Assert.Empty(output);
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CcTalk_json_marks_echoes_and_lists_buffered_events()
+    {
+        var (code, output, error) = await RunAsync("trace", "decode", "--protocol", "cctalk", "--json", Samples.Path("cctalk-session.txt"));
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(45, lines.Count);
+        Assert.All(lines, l => Assert.All(["offset", "dir", "kind", "name", "hex"], key => Assert.True(l.ContainsKey(key), key)));
+        Assert.Equal(15, lines.Count(l => l["echo"] is not null));
+        var credit = lines.Last(l => l["events"] is not null);
+        Assert.Equal("BILL_CREDIT", (string)credit["events"]![0]!["name"]!);
+        Assert.Equal(6, (int)credit["events"]![0]!["channel"]!);
+        Assert.Equal(2, (int)credit["seq"]!);
+        Assert.Equal("READ_BUFFERED_BILL_EVENTS", (string)credit["replyTo"]!);
     }
 
     [Fact]

@@ -11,5 +11,6 @@ internal static class DiagCommands
         CardReaderDiagCommand.Create(),
         IoDiagCommand.Create(),
         SensorsDiagCommand.Create(),
+        PrinterDiagCommand.Create(),
     };
 }

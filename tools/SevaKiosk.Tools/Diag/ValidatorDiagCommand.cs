@@ -9,8 +9,10 @@ using SevaKiosk.Hal.Devices;
 namespace SevaKiosk.Tools.Diag;
 
 /// <summary>
-/// <c>kioskctl diag validator --protocol ssp|id003 --port PATH [--json] [--accept-seconds N]</c>: connects, prints
-/// identity, status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no credit).
+/// <c>kioskctl diag validator --protocol ssp|id003|cctalk --port PATH [--json] [--accept-seconds N]</c>: connects,
+/// prints identity, status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no
+/// credit). ID-003 takes <c>--echo</c> and <c>--country-code</c>; ccTalk takes <c>--address</c> and
+/// <c>--checksum simple|crc</c>.
 /// </summary>
 internal static class ValidatorDiagCommand
 {
@@ -36,9 +38,13 @@ internal static class ValidatorDiagCommand
             }
         });
 
+        var address = new Option<byte?>("--address") { Description = "ccTalk bus address of the validator (default 40)." };
+        var checksum = new Option<string?>("--checksum") { Description = "ccTalk checksum mode: simple (default) or crc." };
+        checksum.AcceptOnlyFromAmong(ValidatorDrivers.CcTalkChecksums);
+
         var command = new Command("validator", "Identity, status and counters of a banknote validator; optionally watch notes (all returned).")
         {
-            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial, echo, countryCode,
+            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial, echo, countryCode, address, checksum,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -48,7 +54,9 @@ internal static class ValidatorDiagCommand
                 result.GetValue(fixedKey) is { } key ? ulong.Parse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null,
                 result.GetValue(serial),
                 result.GetValue(echo),
-                result.GetValue(countryCode) is { } country ? byte.Parse(country, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null);
+                result.GetValue(countryCode) is { } country ? byte.Parse(country, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null,
+                result.GetValue(address),
+                result.GetValue(checksum));
             return await RunAsync(
                 result.GetValue(protocol)!, result.GetValue(port)!, options, result.GetValue(json),
                 TimeSpan.FromSeconds(result.GetValue(connectSeconds)), TimeSpan.FromSeconds(result.GetValue(acceptSeconds)),

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using SevaKiosk.Hal.CashAcceptors;
+using SevaKiosk.Hal.CashAcceptors.CcTalk;
 using SevaKiosk.Hal.CashAcceptors.Id003;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Protocol.CcTalk;
 
 namespace SevaKiosk.Tools.Diag;
 
@@ -31,6 +33,16 @@ internal static class ValidatorDrivers
                 AcceptedNotes = [],
                 Echo = options.Echo,
                 CountryCode = options.CountryCode,
+            },
+            options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
+        "cctalk" => CcTalkCashAcceptor.OpenSerial(
+            port,
+            new CcTalkOptions
+            {
+                Currency = options.Currency,
+                AcceptedNotes = [],
+                Address = options.Address ?? CcTalkConstants.DefaultBillValidatorAddress,
+                ChecksumMode = ParseChecksum(options.Checksum),
             },
             options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
         _ => throw new ArgumentException($"The {protocol} validator driver is not available in this build."),
@@ -83,15 +95,28 @@ internal static class ValidatorDrivers
         ["communicationErrors"] = link.CommunicationErrors,
         ["invalidCommands"] = link.InvalidCommands,
     };
+
+    public static readonly string[] CcTalkChecksums = ["simple", "crc"];
+
+    private static CcTalkChecksumMode ParseChecksum(string? checksum) => checksum switch
+    {
+        null or "simple" => CcTalkChecksumMode.Simple8,
+        "crc" => CcTalkChecksumMode.Crc16,
+        _ => throw new ArgumentException($"ccTalk checksum must be one of {string.Join(", ", CcTalkChecksums)}, not '{checksum}'."),
+    };
 }
 
 /// <summary>What a technician can set for <c>kioskctl diag validator</c>.</summary>
 /// <param name="Echo">ID-003: whether the adapter echoes (auto learns it).</param>
 /// <param name="CountryCode">ID-003: the unit's country code for <paramref name="Currency"/> when the built-in table is wrong.</param>
+/// <param name="Address">ccTalk bus address of the validator (default 40).</param>
+/// <param name="Checksum">ccTalk checksum mode: <c>simple</c> (default) or <c>crc</c>.</param>
 internal sealed record ValidatorDiagOptions(
     string Currency,
     bool Encrypted,
     ulong? FixedKey,
     string? Serial,
     Id003EchoMode Echo = Id003EchoMode.Auto,
-    byte? CountryCode = null);
+    byte? CountryCode = null,
+    byte? Address = null,
+    string? Checksum = null);

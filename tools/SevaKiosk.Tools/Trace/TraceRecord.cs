@@ -50,6 +50,9 @@ public sealed record TraceRecord
     /// <summary>A host frame identical to the previous one (a retry after a timeout).</summary>
     public bool Retransmit { get; init; }
 
+    /// <summary>The host's own frame read back from a shared line (ccTalk) or an echoing adapter: not a reply.</summary>
+    public bool Echo { get; init; }
+
     public IReadOnlyList<TraceEvent>? Events { get; init; }
 
     /// <summary>Decoded arguments or reply content, human readable.</summary>

@@ -63,6 +63,11 @@ public static class TraceWriter
             json["retransmit"] = true;
         }
 
+        if (record.Echo)
+        {
+            json["echo"] = true;
+        }
+
         if (record.Encrypted)
         {
             json["encrypted"] = true;
@@ -153,6 +158,11 @@ public static class TraceWriter
         if (record.Retransmit)
         {
             tags.Add("retransmit");
+        }
+
+        if (record.Echo)
+        {
+            tags.Add("echo");
         }
 
         if (tags.Count > 0)

@@ -66,10 +66,12 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
             }
         }
 
-        _link?.StopEncryption();
+        _link?.Dispose();
         _link = new SspLink(link, _options.Address, Time, _options.ResponseTimeout, _options.Retries, Logger);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    protected override void Released() => _link?.Dispose();
 
     protected override void Disconnected()
     {
@@ -177,7 +179,10 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
             return;
         }
 
+        // From here the note is "returning", not "in escrow": left in _escrow, the poll that brings REJECTED would
+        // find it still escrowed and decide (and journal) the same note a second time.
         _returning = (note, cause);
+        _escrow = null;
         var reply = await CommandAsync(SspCommand.Reject, cancellationToken).ConfigureAwait(false);
         if (reply.Span[0] == (byte)SspGenericResponse.CommandCannotBeProcessed)
         {

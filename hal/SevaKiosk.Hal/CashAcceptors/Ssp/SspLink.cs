@@ -8,7 +8,7 @@ namespace SevaKiosk.Hal.CashAcceptors.Ssp;
 /// ciphertext) on timeout, CRC error or undecryptable reply, echo suppression, stale-reply filtering, and the eSSP
 /// counter rule. Owned by the driver's loop; never used from two threads.
 /// </summary>
-internal sealed class SspLink
+internal sealed class SspLink : IDisposable
 {
     private static readonly byte[] SyncCommand = [(byte)SspCommand.Sync];
     private Stream _stream;
@@ -22,6 +22,7 @@ internal sealed class SspLink
     private readonly byte[] _txData = new byte[SspConstants.MaxDataLength];
     private readonly byte[] _rx = new byte[1024];
     private readonly byte[] _reply = new byte[SspConstants.MaxDataLength];
+    private CancellationTokenSource _receiveTimeout;
     private int _rxStart;
     private int _rxEnd;
     private bool _sequenceFlag = true;
@@ -42,6 +43,7 @@ internal sealed class SspLink
         _timeout = timeout;
         _retries = retries;
         _logger = logger;
+        _receiveTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
     /// <summary>Packets sent again because a reply was missing, garbled or undecryptable.</summary>
@@ -109,6 +111,12 @@ internal sealed class SspLink
         _cipher?.Dispose();
         _cipher = cipher;
         _count = 0;
+    }
+
+    public void Dispose()
+    {
+        _receiveTimeout.Dispose();
+        StopEncryption();
     }
 
     public void StopEncryption()
@@ -206,10 +214,35 @@ internal sealed class SspLink
     }
 
     /// <summary>Reads until a reply for <paramref name="seqId"/> arrives (returns its data length) or the attempt fails (-1).</summary>
+    /// <remarks>
+    /// One timeout source is reused across receives (reset when it did not fire) and the caller's token is linked by
+    /// registration, so the steady-state poll cycle allocates nothing.
+    /// </remarks>
     private async ValueTask<int> ReceiveAsync(byte seqId, int sentDataLength, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timeout = _receiveTimeout;
+        timeout.CancelAfter(_timeout);
+        using var outer = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+        try
+        {
+            return await ReceiveUntilAsync(seqId, sentDataLength, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return -1;
+        }
+        finally
+        {
+            if (!timeout.TryReset())
+            {
+                timeout.Dispose();
+                _receiveTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            }
+        }
+    }
+
+    private async ValueTask<int> ReceiveUntilAsync(byte seqId, int sentDataLength, CancellationToken token)
+    {
         while (true)
         {
             while (_rxStart < _rxEnd)
@@ -237,16 +270,7 @@ internal sealed class SspLink
             }
 
             _rxStart = _rxEnd = 0;
-            int n;
-            try
-            {
-                n = await _stream.ReadAsync(_rx, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                return -1;
-            }
-
+            var n = await _stream.ReadAsync(_rx, token).ConfigureAwait(false);
             if (n == 0)
             {
                 throw new DeviceLinkException("the serial link closed");

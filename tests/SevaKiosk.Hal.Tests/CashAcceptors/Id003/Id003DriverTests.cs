@@ -111,7 +111,7 @@ public class Id003DriverTests
         Assert.Equal(ReturnCause.Decision, returned.Cause);
         Assert.Equal(Money.Inr(500), returned.Note.Value);
         Assert.Empty(rig.Events.Of<NoteCredited>());
-        await Wait.UntilAsync(() => rig.SimEvents("note-returned").Count == 1, "note back at the bezel");
+        await Eventually.Holds(() => rig.SimEvents("note-returned").Count == 1, "note back at the bezel");
         Assert.Equal("host", (string)rig.SimEvents("note-returned")[0]["cause"]!);
         Assert.Equal(0, rig.Sim.Snapshot().StackedCount);
     }
@@ -179,7 +179,7 @@ public class Id003DriverTests
 
         await rig.InsertAsync(500, (byte)Id003RejectCode.PhotoLevelError);
         var rejected = await rig.Events.WaitForAsync<NoteRejected>();
-        await Wait.UntilAsync(() => rig.SimEvents("note-rejected").Count == 1, "note back at the bezel");
+        await Eventually.Holds(() => rig.SimEvents("note-rejected").Count == 1, "note back at the bezel");
         await rig.InsertAsync(100, (byte)Id003RejectCode.TrueBillFeatureError);
         var counterfeit = await rig.Events.WaitForAsync<NoteRejected>(r => r.ReasonCode == 0x7F);
 
@@ -198,7 +198,7 @@ public class Id003DriverTests
         await using var rig = await Id003Rig.StartAsync();
         var tx = await rig.BeginAsync();
 
-        await Wait.UntilAsync(() => rig.Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false }, "enabled");
+        await Eventually.Holds(() => rig.Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false }, "enabled");
         Assert.True(rig.Sim.InsertFraudulentNote(500).Taken);
         var fraud = await rig.Events.WaitForAsync<FraudDetected>();
         var result = await tx.Completion.WaitAsync(TimeSpan.FromSeconds(30));
@@ -216,7 +216,7 @@ public class Id003DriverTests
     {
         await using var rig = await Id003Rig.StartAsync();
         await rig.BeginAsync();
-        await Wait.UntilAsync(() => rig.Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false }, "enabled");
+        await Eventually.Holds(() => rig.Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false }, "enabled");
 
         // Tickets need the bar-code function on; the driver never sets it, so the unit refuses them itself.
         Assert.True(rig.Sim.InsertTicket("123456").Taken);

@@ -26,11 +26,11 @@ public class Id003FaultTests
         Assert.Equal(code, result.Fault!.Code);
         Assert.Equal(severity, result.Fault.Severity);
         Assert.Equal(RecommendedAction.OperatorCanClear, result.Fault.Action);
-        await Wait.UntilAsync(() => rig.Driver.Status.Acceptor == AcceptorState.Jammed, "jammed");
+        await Eventually.Holds(() => rig.Driver.Status.Acceptor == AcceptorState.Jammed, "jammed");
         Assert.Equal(DeviceState.UserError, rig.Driver.State);
 
         rig.Sim.ClearJam();
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Count == 0, "jam fault cleared");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Count == 0, "jam fault cleared");
         Assert.Equal(DeviceState.Online, rig.Driver.State);
         Assert.NotNull(await rig.BeginAsync());
     }
@@ -49,9 +49,9 @@ public class Id003FaultTests
         await rig.BeginAsync();
 
         await rig.InsertAsync(200);
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.jam.safe"), "jam seen");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.jam.safe"), "jam seen");
         rig.Sim.ClearJam();
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.note-unresolved"), "unresolved note flagged");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.note-unresolved"), "unresolved note flagged");
 
         var unresolved = rig.Driver.ActiveFaults.Single(f => f.Code == "validator.note-unresolved");
         Assert.Contains("₹200", unresolved.Message, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public class Id003FaultTests
         await rig.InsertAsync(100);
         await escrowed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         rig.Sim.Jam(Id003JamLocation.Acceptor);
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.jam.unsafe"), "jam seen");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.jam.unsafe"), "jam seen");
         rig.Sim.ClearJam();
         var returned = await rig.Events.WaitForAsync<NoteReturned>();
 
@@ -102,7 +102,7 @@ public class Id003FaultTests
 
         rig.Sim.ReplaceCashbox();
         await rig.Events.WaitForAsync<CashboxChanged>(c => c.State == CashboxState.Present);
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Count == 0, "cash box fault cleared");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Count == 0, "cash box fault cleared");
         Assert.Single(rig.Events.Of<CashboxChanged>(), c => c.State == CashboxState.Removed);
     }
 
@@ -116,7 +116,7 @@ public class Id003FaultTests
         await rig.InsertAsync(100);
         await rig.Events.WaitForCountAsync<NoteCredited>(2);
 
-        await Wait.UntilAsync(() => rig.Driver.Status.Cashbox == CashboxState.Full, "cash box full");
+        await Eventually.Holds(() => rig.Driver.Status.Cashbox == CashboxState.Full, "cash box full");
         var result = await tx.Completion.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("validator.cashbox.full", result.Fault!.Code);
@@ -143,11 +143,11 @@ public class Id003FaultTests
         Assert.Equal(AcceptorState.Failure, rig.Driver.Status.Acceptor);
 
         rig.Sim.Fail((byte)Id003FailureCode.OpticalSensor);
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Any(f => f.Message.Contains("OPTICAL_SENSOR", StringComparison.Ordinal)), "new failure code");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Any(f => f.Message.Contains("OPTICAL_SENSOR", StringComparison.Ordinal)), "new failure code");
         Assert.Single(rig.Driver.ActiveFaults);
 
         rig.Sim.ClearFailure();
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Count == 0, "failure cleared");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Count == 0, "failure cleared");
     }
 
     [Fact]
@@ -157,12 +157,12 @@ public class Id003FaultTests
         var tx = await rig.BeginAsync();
 
         rig.Sim.SetPaused(true);
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.paused"), "pause reported");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.paused"), "pause reported");
 
         Assert.Equal(DeviceState.Online, rig.Driver.State);
         Assert.False(tx.Completion.IsCompleted);
         rig.Sim.SetPaused(false);
-        await Wait.UntilAsync(() => rig.Driver.ActiveFaults.Count == 0, "pause cleared");
+        await Eventually.Holds(() => rig.Driver.ActiveFaults.Count == 0, "pause cleared");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public class Id003LinkTests
             }
         };
         await rig.InsertAsync(500);
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Offline, "offline");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Offline, "offline");
         var offlineFault = rig.Driver.ActiveFaults.Single(f => f.Code == "validator.offline");
         Assert.True(offlineFault.RaisedAt - silentAt!.Value <= TimeSpan.FromSeconds(1), $"offline after {offlineFault.RaisedAt - silentAt}");
         Assert.Empty(rig.Events.Of<NoteCredited>());
@@ -35,7 +35,7 @@ public class Id003LinkTests
         // Back before the unit gives up waiting for its ACK: the first status after reconnecting is VEND VALID.
         rig.Sim.Silence(false);
         var credit = await rig.Events.WaitForAsync<NoteCredited>();
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().NoteValue is null, "online, path empty");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().NoteValue is null, "online, path empty");
         await rig.Events.WaitForAsync<NoteStacked>();
 
         Assert.Equal(Money.Inr(500), credit.Note.Value);
@@ -68,7 +68,7 @@ public class Id003LinkTests
         var result = await tx.EndAsync(CancellationToken.None);
 
         // Idle polls: an echoed STATUS REQUEST reads as ENABLE, so only the real reply may count.
-        await Wait.UntilAsync(() => rig.Sim.Snapshot().Inhibited, "inhibited after the transaction");
+        await Eventually.Holds(() => rig.Sim.Snapshot().Inhibited, "inhibited after the transaction");
         Assert.Equal(Money.Inr(150), result.Total);
         Assert.True(rig.Driver.LinkStatistics.EchoesSkipped > 20);
         Assert.Equal(DeviceState.Online, rig.Driver.State);
@@ -87,7 +87,7 @@ public class Id003LinkTests
 
         // Unit off, adapter still powered: every STATUS REQUEST comes back, and it looks exactly like ENABLE.
         rig.Sim.PowerOff();
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Offline, "offline");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Offline, "offline");
 
         Assert.Contains(rig.Driver.ActiveFaults, f => f.Code == "validator.offline");
     }
@@ -128,7 +128,7 @@ public class Id003LinkTests
         }
 
         rig.Sim.SetNoise(0);
-        await Wait.UntilAsync(() => rig.Sim.Snapshot().NoteValue is null, "last note stacked");
+        await Eventually.Holds(() => rig.Sim.Snapshot().NoteValue is null, "last note stacked");
         var stats = rig.Driver.LinkStatistics;
 
         Assert.Equal(notes.Length, rig.Events.Of<NoteCredited>().Count);

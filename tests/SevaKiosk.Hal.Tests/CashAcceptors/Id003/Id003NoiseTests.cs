@@ -67,7 +67,7 @@ public class Id003NoiseTests(ITestOutputHelper output)
                 }
                 else
                 {
-                    await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Online, "online for the next transaction", 60);
+                    await Eventually.Holds(() => rig.Driver.State == DeviceState.Online, "online for the next transaction", 60);
                 }
             }
 
@@ -78,7 +78,7 @@ public class Id003NoiseTests(ITestOutputHelper output)
 
     private async Task AssertEveryNoteAccountedForAsync(Id003Rig rig, Citizen citizen, Stopwatch wall)
     {
-        await Wait.UntilAsync(() => rig.Driver.Status.Acceptor is AcceptorState.Disabled or AcceptorState.Idle, "path empty");
+        await Eventually.Holds(() => rig.Driver.Status.Acceptor is AcceptorState.Disabled or AcceptorState.Idle, "path empty");
 
         rig.Sim.SetNoise(0);
         var device = rig.Sim.Snapshot();

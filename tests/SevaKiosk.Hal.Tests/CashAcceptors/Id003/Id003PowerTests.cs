@@ -32,7 +32,7 @@ public class Id003PowerTests
 
         var cleared = await rig.Events.WaitForAsync<NoteClearedAtPowerUp>();
         await rig.Events.WaitForAsync<DeviceReset>();
-        await Wait.UntilAsync(() => rig.SimEvents("note-returned").Count == 1 && rig.Driver.State == DeviceState.Online, "note back out, re-initialised");
+        await Eventually.Holds(() => rig.SimEvents("note-returned").Count == 1 && rig.Driver.State == DeviceState.Online, "note back out, re-initialised");
 
         Assert.False(cleared.IntoCashbox);
         Assert.Equal(Money.Inr(100), cleared.Note!.Value);
@@ -57,7 +57,7 @@ public class Id003PowerTests
 
         await rig.InsertAsync(200);
         var settled = await rig.Events.WaitForAsync<NoteClearedAtPowerUp>();
-        await Wait.UntilAsync(() => rig.Sim.Snapshot().StackedCount == 1 && rig.Driver.State == DeviceState.Online, "stacked, re-initialised");
+        await Eventually.Holds(() => rig.Sim.Snapshot().StackedCount == 1 && rig.Driver.State == DeviceState.Online, "stacked, re-initialised");
 
         Assert.True(settled.IntoCashbox);
         Assert.Equal(Money.Inr(200), settled.Note!.Value);
@@ -76,10 +76,10 @@ public class Id003PowerTests
 
         await rig.InsertAsync(500);
         var credit = await rig.Events.WaitForAsync<NoteCredited>();
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Offline, "hung unit offline");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Offline, "hung unit offline");
         rig.Sim.PowerCycle();
         var stacked = await rig.Events.WaitForAsync<NoteStacked>();
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().StackedCount == 1, "re-initialised, note stacked");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().StackedCount == 1, "re-initialised, note stacked");
 
         Assert.Equal(Money.Inr(500), credit.Note.Value);
         Assert.Equal(credit.Note, stacked.Note);
@@ -99,7 +99,7 @@ public class Id003PowerTests
         await rig.Events.WaitForAsync<NoteCredited>();
         var stacked = await rig.Events.WaitForAsync<NoteStacked>();
         await rig.Events.WaitForAsync<DeviceReset>();
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().StackedCount == 1, "reset, note stacked");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Online && rig.Sim.Snapshot().StackedCount == 1, "reset, note stacked");
 
         Assert.Equal(Money.Inr(200), stacked.Note!.Value);
         Assert.Single(rig.Events.Of<NoteCredited>());
@@ -121,11 +121,11 @@ public class Id003PowerTests
         await rig.BeginAsync();
 
         await rig.InsertAsync(500);
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Offline, "offline");
-        await Wait.UntilAsync(() => rig.Sim.Snapshot().Phase == Id003SimulatorPhase.Hung, "unit hung on VEND VALID");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Offline, "offline");
+        await Eventually.Holds(() => rig.Sim.Snapshot().Phase == Id003SimulatorPhase.Hung, "unit hung on VEND VALID");
         rig.Sim.Silence(false);
         var hungAt = rig.Clock.Elapsed;
-        await Wait.UntilAsync(() => rig.Clock.Elapsed - hungAt > TimeSpan.FromSeconds(10), "ten seconds of reconnect attempts");
+        await Eventually.Holds(() => rig.Clock.Elapsed - hungAt > TimeSpan.FromSeconds(10), "ten seconds of reconnect attempts");
 
         // A RESET would stack or return the note without saying which: the driver does not send one.
         Assert.Empty(rig.SimEvents("reset").Skip(1));
@@ -133,7 +133,7 @@ public class Id003PowerTests
 
         rig.Sim.PowerCycle();
         var settled = await rig.Events.WaitForAsync<NoteClearedAtPowerUp>();
-        await Wait.UntilAsync(() => rig.Driver.State == DeviceState.Online, "back online");
+        await Eventually.Holds(() => rig.Driver.State == DeviceState.Online, "back online");
 
         Assert.True(settled.IntoCashbox);
         Assert.Equal(Money.Inr(500), settled.Note!.Value);

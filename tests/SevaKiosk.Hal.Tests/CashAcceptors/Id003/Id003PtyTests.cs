@@ -81,7 +81,7 @@ public class Id003PtyTests
 
     private static async Task InsertAsync(Id003SimulatedValidator sim, long value)
     {
-        await Wait.UntilAsync(() => sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false, NoteValue: null }, "acceptor enabled");
+        await Eventually.Holds(() => sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false, NoteValue: null }, "acceptor enabled");
         Assert.True(sim.InsertNote(value).Taken);
     }
 }

@@ -77,7 +77,7 @@ internal sealed class Id003Rig : IAsyncDisposable
     /// <summary>Inserts a note once the acceptor is enabled and its path empty (a citizen waits for the green bezel).</summary>
     public async Task InsertAsync(long value, byte? rejectCode = null)
     {
-        await Wait.UntilAsync(() => Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false, NoteValue: null }, "acceptor enabled with an empty path");
+        await Eventually.Holds(() => Sim.Snapshot() is { Phase: Id003SimulatorPhase.Ready, Inhibited: false, NoteValue: null }, "acceptor enabled with an empty path");
         var result = Sim.InsertNote(value, rejectCode);
         Assert.True(result.Taken, result.Refusal);
     }

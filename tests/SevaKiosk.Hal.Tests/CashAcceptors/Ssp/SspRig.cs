@@ -1,36 +1,25 @@
 using Nerdbank.Streams;
-using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Tests.CashAcceptors.Conformance;
 using SevaKiosk.Hal.Tests.Support;
 using SevaKiosk.Simulator.Devices.Validators.Ssp;
 
 namespace SevaKiosk.Hal.Tests.CashAcceptors.Ssp;
 
 /// <summary>The SSP driver against the simulated NV200 over an in-process duplex pipe, in virtual time.</summary>
-internal sealed class SspRig : IAsyncDisposable
+internal sealed class SspRig : ValidatorRig<SspCashAcceptor, SimulatedSspValidator>
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _device;
-
-    private SspRig(VirtualClock clock, SimulatedSspValidator sim, SspCashAcceptor driver, Stream host, Stream deviceEnd)
+    private SspRig(VirtualClock clock, SimulatedSspValidator sim, SspCashAcceptor driver, Stream deviceEnd)
+        : base(clock, sim, driver, deviceEnd)
     {
-        Clock = clock;
-        Sim = sim;
-        Driver = driver;
-        Host = host;
-        _device = Task.Run(() => sim.RunAsync(deviceEnd, _stop.Token));
     }
 
-    public VirtualClock Clock { get; }
+    public override int StackedNotes => (int)Sim.Status.Counters.Stacked;
 
-    public SimulatedSspValidator Sim { get; }
+    public override bool InvitesNotes => Sim.Status.Enabled;
 
-    public SspCashAcceptor Driver { get; }
-
-    public Stream Host { get; }
-
-    public RecordingObserver Events { get; } = new();
+    protected override string CreditPointEvent => "note-credited";
 
     public static async Task<SspRig> StartAsync(SspValidatorOptions? device = null, SspOptions? driver = null, bool start = true)
     {
@@ -38,45 +27,24 @@ internal sealed class SspRig : IAsyncDisposable
         var (host, deviceEnd) = FullDuplexStream.CreatePair();
         var sim = new SimulatedSspValidator(device ?? new SspValidatorOptions { Seed = 7 }, clock);
         var acceptor = new SspCashAcceptor(StreamLinkFactory.Fixed(host), driver ?? new SspOptions(), clock);
-        var rig = new SspRig(clock, sim, acceptor, host, deviceEnd);
+        var rig = new SspRig(clock, sim, acceptor, deviceEnd);
         if (start)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await acceptor.StartAsync(rig.Events, timeout.Token);
+            await rig.StartDriverAsync();
         }
 
         return rig;
     }
 
-    public Task<ICashInTransaction> BeginAsync(ICashInHandler? handler = null, CashInRequest? request = null) =>
-        Driver.BeginCashInAsync(request ?? new CashInRequest("INR"), handler ?? ScriptedHandler.AcceptAll, CancellationToken.None);
+    public override Task InsertAsync(decimal value) => InsertAsync((long)value);
 
     /// <summary>Inserts a note once the validator is enabled and its path empty (a citizen waits for the green bezel).</summary>
     public async Task InsertAsync(long value, NoteOutcome? outcome = null)
     {
-        await Eventually(() => Sim.Status is { Enabled: true, NotePhase: null, Booting: false }, "validator enabled with an empty path");
+        await Eventually.Holds(() => Sim.Status is { Enabled: true, NotePhase: null, Booting: false }, "validator enabled with an empty path");
         var result = Sim.InsertNote(value, outcome ?? NoteOutcome.Genuine);
         Assert.True(result.Taken, result.Refusal);
     }
 
-    /// <summary>Waits (real time) until <paramref name="condition"/> holds.</summary>
-    public static Task Eventually(Func<bool> condition, string what, int seconds = 30) => Wait.UntilAsync(condition, what, seconds);
-
-    public async ValueTask DisposeAsync()
-    {
-        await Driver.DisposeAsync();
-        await _stop.CancelAsync();
-        try
-        {
-            await _device;
-        }
-        catch (OperationCanceledException)
-        {
-            // Normal.
-        }
-
-        await Sim.DisposeAsync();
-        await Clock.DisposeAsync();
-        _stop.Dispose();
-    }
+    protected override void SetSilent(bool silent) => Sim.Silence(silent);
 }

@@ -60,13 +60,11 @@ public sealed class SspTraceDecoder : ITraceDecoder
 internal sealed class SspByteStream(TraceDirection direction, SspConversation conversation)
 {
     private readonly SspPacketReader _reader = new();
-    private readonly List<byte> _bytes = [];
-    private readonly List<(long Position, long Offset, int Line)> _segments = [];
+    private readonly CaptureBytes _bytes = new();
 
     public IEnumerable<TraceRecord> Feed(TraceChunk chunk)
     {
-        _segments.Add((_bytes.Count, chunk.Offset, chunk.Line));
-        _bytes.AddRange(chunk.Bytes);
+        _bytes.Add(chunk);
         var records = new List<TraceRecord>();
         var input = chunk.Bytes.AsSpan();
         while (!input.IsEmpty)
@@ -86,29 +84,15 @@ internal sealed class SspByteStream(TraceDirection direction, SspConversation co
 
     private TraceRecord Record(SspReadResult result)
     {
-        var wire = _bytes.GetRange((int)_reader.ResultOffset, _reader.ResultLength).ToArray();
-        var (offset, line) = Locate(_reader.ResultOffset);
-        return result switch
+        if (result == SspReadResult.Garbage)
         {
-            SspReadResult.Packet => conversation.Frame(direction, _reader.SeqId, _reader.Data, wire, offset, line),
-            SspReadResult.CrcError => SspConversation.CrcError(direction, _reader, wire, offset, line),
-            _ => new TraceRecord
-            {
-                Offset = offset,
-                Line = line,
-                Direction = direction,
-                Kind = TraceRecordKind.Garbage,
-                Name = "GARBAGE",
-                Bytes = wire,
-                Detail = $"{wire.Length} byte(s) outside any frame",
-            },
-        };
-    }
+            return _bytes.Garbage(direction, _reader.ResultOffset, _reader.ResultLength);
+        }
 
-    private (long Offset, int? Line) Locate(long position)
-    {
-        var index = _segments.FindLastIndex(s => s.Position <= position);
-        var segment = _segments[Math.Max(index, 0)];
-        return (segment.Offset + (position - segment.Position), segment.Line == 0 ? null : segment.Line);
+        var wire = _bytes.Slice(_reader.ResultOffset, _reader.ResultLength);
+        var (offset, line) = _bytes.Locate(_reader.ResultOffset);
+        return result == SspReadResult.Packet
+            ? conversation.Frame(direction, _reader.SeqId, _reader.Data, wire, offset, line)
+            : SspConversation.CrcError(direction, _reader, wire, offset, line);
     }
 }

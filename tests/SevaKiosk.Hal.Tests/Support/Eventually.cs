@@ -1,10 +1,10 @@
 namespace SevaKiosk.Hal.Tests.Support;
 
-/// <summary>Waiting on the real clock for something the code under test does in virtual (or real) time.</summary>
-internal static class Wait
+/// <summary>Waiting on conditions a driver's background loop makes true.</summary>
+public static class Eventually
 {
     /// <summary>Waits (real time) until <paramref name="condition"/> holds.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what, int seconds = 30)
+    public static async Task Holds(Func<bool> condition, string what, int seconds = 30)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())

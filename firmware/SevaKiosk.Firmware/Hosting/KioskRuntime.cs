@@ -1,0 +1,317 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Nerdbank.Streams;
+using SevaKiosk.Firmware.Agent;
+using SevaKiosk.Firmware.Agent.Broker;
+using SevaKiosk.Firmware.Engine;
+using SevaKiosk.Firmware.Journal;
+using SevaKiosk.Firmware.Receipts;
+using SevaKiosk.Hal.CashAcceptors;
+using SevaKiosk.Hal.CashAcceptors.Ssp;
+using SevaKiosk.Hal.Devices;
+using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Printers;
+using SevaKiosk.Protocol.EscPos;
+using SevaKiosk.Simulator.Backend;
+using SevaKiosk.Simulator.Devices.Printers.EscPos;
+using SevaKiosk.Simulator.Devices.Validators.Ssp;
+
+namespace SevaKiosk.Firmware.Hosting;
+
+/// <summary>Everything the runtime needs, bound and validated from configuration.</summary>
+public sealed record KioskRuntimeSettings(
+    KioskOptions Kiosk,
+    ValidatorSettings Validator,
+    PrinterSettings Printer,
+    KioskAgentOptions Agent,
+    SessionOptions Sessions);
+
+/// <summary>
+/// The running kiosk: journal, broker link, devices, transaction engine, recovery. With no ports and no broker
+/// configured it composes the simulated validator and printer in-process, the embedded MQTT broker on loopback and
+/// the demo backend, so a fresh checkout runs with no hardware and no configuration.
+/// </summary>
+public sealed class KioskRuntime : IAsyncDisposable
+{
+    private readonly List<Func<ValueTask>> _cleanup = [];
+    private readonly CancellationTokenSource _stop = new();
+
+    private KioskRuntime(KioskRuntimeSettings settings, ILoggerFactory loggers, TimeProvider time)
+    {
+        Settings = settings;
+        Loggers = loggers;
+        Time = time;
+        DataDirectory = Path.GetFullPath(settings.Kiosk.DataDirectory);
+    }
+
+    public KioskRuntimeSettings Settings { get; }
+
+    public KioskOptions Kiosk => Settings.Kiosk;
+
+    public string DataDirectory { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    public TimeProvider Time { get; }
+
+    public KioskJournal Journal { get; private set; } = null!;
+
+    public KioskAgent Agent { get; private set; } = null!;
+
+    public ICashAcceptor Validator { get; private set; } = null!;
+
+    public IReceiptPrinter Printer { get; private set; } = null!;
+
+    public IReceiptOutput Receipts { get; private set; } = null!;
+
+    public ServiceState Service { get; } = new();
+
+    public SessionEngine Engine { get; private set; } = null!;
+
+    public CashAcceptorJournal ValidatorJournal { get; private set; } = null!;
+
+    /// <summary>The simulated validator when no port is configured (the demo's citizen feeds it notes).</summary>
+    public SimulatedSspValidator? SimulatedValidator { get; private set; }
+
+    public EscPosPrinterEmulator? SimulatedPrinter { get; private set; }
+
+    public EmbeddedBroker? EmbeddedBroker { get; private set; }
+
+    public DemoBackend? DemoBackend { get; private set; }
+
+    public RecoveryService.Report? Recovery { get; private set; }
+
+    /// <summary>Builds and starts everything; returns when the machine is ready for cash (or reports why not).</summary>
+    public static async Task<KioskRuntime> StartAsync(KioskRuntimeSettings settings, ILoggerFactory loggers, Action restart, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        var runtime = new KioskRuntime(settings, loggers, time ?? TimeProvider.System);
+        try
+        {
+            await runtime.StartCoreAsync(restart, cancellationToken).ConfigureAwait(false);
+            return runtime;
+        }
+        catch
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(Action restart, CancellationToken ct)
+    {
+        var log = Loggers.CreateLogger("SevaKiosk.Runtime");
+        Directory.CreateDirectory(DataDirectory);
+        var clock = new SystemMachineClock(Time);
+        var bridge = new OutboxBridge(Kiosk.MachineId, clock);
+        Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge]), Time) { MachineId = Kiosk.MachineId };
+        _cleanup.Add(() =>
+        {
+            Journal.Dispose();
+            return ValueTask.CompletedTask;
+        });
+
+        var agentOptions = Settings.Agent;
+        agentOptions.MachineId = Kiosk.MachineId;
+        agentOptions.DatabasePath = Journal.Database.Path;
+        if (string.IsNullOrWhiteSpace(agentOptions.Broker))
+        {
+            EmbeddedBroker = await EmbeddedBroker.StartAsync().ConfigureAwait(false);
+            _cleanup.Add(() => EmbeddedBroker.DisposeAsync());
+            agentOptions.Broker = EmbeddedBroker.Url;
+            agentOptions.FirstConnectMaxDelay = TimeSpan.Zero;
+            agentOptions.ReconnectMinDelay = TimeSpan.FromMilliseconds(200);
+            agentOptions.FleetPublicKey ??= DemoFleetKey(DataDirectory);
+            log.LogInformation("Embedded MQTT broker listening on {Url}", EmbeddedBroker.Url);
+
+            DemoBackend = new DemoBackend(new DemoBackendOptions { Broker = EmbeddedBroker.Url, LedgerPath = Path.Combine(DataDirectory, "demo-backend.db") }, Time);
+            DemoBackend.Start();
+            _cleanup.Add(() => DemoBackend.DisposeAsync());
+        }
+
+        var target = new KioskCommandTarget(() => this, restart);
+        Agent = new KioskAgent(agentOptions, target, new KioskAgentServices { Time = Time, Clock = clock, LoggerFactory = Loggers });
+        _cleanup.Add(() => Agent.DisposeAsync());
+        bridge.Connect(Journal, Agent);
+        Journal.TransactionsCommitted += Agent.NotifyTransactionsCommitted;
+        Agent.OutboxStatusChanged += (_, e) =>
+        {
+            if (e.Status.IsFull)
+            {
+                Service.Block("outbox", $"the transaction outbox is full ({e.Status.PendingTransactions} unacknowledged): the backend is unreachable");
+            }
+            else
+            {
+                Service.Unblock("outbox");
+            }
+        };
+        Service.Changed += s => Agent.ReportServiceState(s.InService, s.InService ? null : s.Describe());
+        Agent.Start();
+
+        Validator = CreateValidator();
+        Printer = CreatePrinter(out var images);
+        foreach (var device in new IKioskDevice[] { Validator, Printer })
+        {
+            device.FaultRaised += (_, e) => Agent.ReportFault(e.Fault, active: true);
+            device.FaultCleared += (_, e) => Agent.ReportFault(e.Fault, active: false);
+        }
+
+        Service.Follow(Validator);
+        var fonts = ReceiptFonts.Load();
+        _cleanup.Add(() =>
+        {
+            fonts.Dispose();
+            return ValueTask.CompletedTask;
+        });
+        Receipts = new PrinterReceiptOutput(Printer, new ReceiptComposer(((EscPosPrinter)Printer).Profile, fonts), Kiosk, Path.Combine(DataDirectory, "receipts"), images, Loggers.CreateLogger("SevaKiosk.Receipts"));
+
+        ValidatorJournal = new CashAcceptorJournal(Journal, Loggers.CreateLogger<CashAcceptorJournal>());
+        var backend = new AgentBillingBackend(Agent, Kiosk.MachineId);
+        Engine = new SessionEngine(Journal, Validator, ValidatorJournal, backend, Receipts, Service, Settings.Sessions, Time, Loggers.CreateLogger<SessionEngine>());
+
+        await Printer.StartAsync(ct).ConfigureAwait(false);
+        using (var ready = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            ready.CancelAfter(TimeSpan.FromSeconds(20));
+            try
+            {
+                await Validator.StartAsync(ValidatorJournal, ready.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                log.LogError("The validator is not answering: {State} {Faults}", Validator.State, string.Join("; ", Validator.ActiveFaults));
+            }
+        }
+
+        // Let the validator report what happened while we were down (power-up clears) before settling old sessions.
+        var reported = Validator.State == DeviceState.Online;
+        if (reported)
+        {
+            await Task.Delay(Settings.Validator.PollInterval * 3, Time, ct).ConfigureAwait(false);
+        }
+
+        Recovery = await new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>())
+            .RecoverAsync(reported, ct).ConfigureAwait(false);
+        log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
+    }
+
+    private SspCashAcceptor CreateValidator()
+    {
+        var v = Settings.Validator;
+        if (!string.Equals(v.Protocol, "ssp", StringComparison.Ordinal))
+        {
+            throw new DeviceConfigurationException("Validator:Protocol", $"'{v.Protocol}' has no driver in this build (ssp)");
+        }
+
+        var options = new SspOptions
+        {
+            AcceptedNotes = v.AcceptedNotes,
+            Encrypted = v.Encrypted,
+            FixedKey = v.FixedKey is { } key ? Convert.ToUInt64(key, 16) : Protocol.Ssp.SspCipher.DefaultFixedKey,
+            PollInterval = v.PollInterval,
+        };
+        var logger = Loggers.CreateLogger<SspCashAcceptor>();
+        if (!string.IsNullOrWhiteSpace(v.Port))
+        {
+            var validator = SspCashAcceptor.OpenSerial(v.Port, options, v.Serial is null ? null : SerialSettings.Parse(v.Serial), Time, logger);
+            _cleanup.Add(() => validator.DisposeAsync());
+            return validator;
+        }
+
+        var (host, device) = FullDuplexStream.CreatePair();
+        SimulatedValidator = new SimulatedSspValidator(new SspValidatorOptions { ChannelValues = v.SimulatedChannels }, Time);
+        var serving = Task.Run(() => SimulatedValidator.RunAsync(device, _stop.Token));
+        var driver = new SspCashAcceptor(StreamLinkFactory.Fixed(host), options, Time, logger);
+        _cleanup.Add(async () =>
+        {
+            await driver.DisposeAsync().ConfigureAwait(false);
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await SimulatedValidator.DisposeAsync().ConfigureAwait(false);
+        });
+        return driver;
+    }
+
+    private EscPosPrinter CreatePrinter(out IReceiptImages images)
+    {
+        var p = Settings.Printer;
+        PrinterProfile profile;
+        try
+        {
+            profile = PrinterProfiles.Get(p.Profile);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new DeviceConfigurationException("Printer:Profile", ex.Message);
+        }
+
+        var options = new EscPosPrinterOptions { Profile = profile };
+        var logger = Loggers.CreateLogger<EscPosPrinter>();
+        if (!string.IsNullOrWhiteSpace(p.Port))
+        {
+            var printer = new EscPosPrinter(new SerialPortLinkFactory(p.Port, p.Serial is null ? new SerialSettings { StopBits = System.IO.Ports.StopBits.One } : SerialSettings.Parse(p.Serial)), options, Time, logger);
+            _cleanup.Add(() => printer.DisposeAsync());
+            images = new RenderedReceiptImages(profile.DotsPerLine);
+            return printer;
+        }
+
+        var (host, device) = FullDuplexStream.CreatePair();
+        SimulatedPrinter = new EscPosPrinterEmulator(new EscPosPrinterEmulatorOptions
+        {
+            WidthDots = profile.DotsPerLine,
+            OutputDirectory = Path.Combine(DataDirectory, "receipts", ".roll"),
+        });
+        var serving = Task.Run(() => SimulatedPrinter.RunAsync(device, _stop.Token));
+        var emulated = new EscPosPrinter(host, shouldDispose: true, options, Time, logger);
+        images = new EmulatorReceiptImages(SimulatedPrinter);
+        _cleanup.Add(async () =>
+        {
+            await emulated.DisposeAsync().ConfigureAwait(false);
+            await SimulatedPrinter.DisposeAsync().ConfigureAwait(false);
+        });
+        return emulated;
+    }
+
+    /// <summary>
+    /// With the embedded broker there is no fleet: a per-machine demo key pair is made once so that signed commands can
+    /// still be tried locally (the private half stays in the data directory, readable by its owner only).
+    /// </summary>
+    private static string DemoFleetKey(string dataDirectory)
+    {
+        var privatePath = Path.Combine(dataDirectory, "demo-fleet-key.pem");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        if (File.Exists(privatePath))
+        {
+            key.ImportFromPem(File.ReadAllText(privatePath));
+        }
+        else
+        {
+            File.WriteAllText(privatePath, key.ExportECPrivateKeyPem());
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(privatePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        return key.ExportSubjectPublicKeyInfoPem();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Reverse start order: devices stop (their last events still reach the journal), then the agent says
+        // offline, then the backend and broker go, and the journal closes last.
+        for (var i = _cleanup.Count - 1; i >= 0; i--)
+        {
+            var step = _cleanup[i];
+            try
+            {
+                await step().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException or IOException)
+            {
+                // Shutting down: keep releasing the rest.
+            }
+        }
+
+        _cleanup.Clear();
+        _stop.Dispose();
+    }
+}
