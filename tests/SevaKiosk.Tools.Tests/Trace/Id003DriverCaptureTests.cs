@@ -1,4 +1,3 @@
-using System.Text;
 using Nerdbank.Streams;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Id003;
@@ -20,7 +19,7 @@ public class Id003DriverCaptureTests
     public async Task A_capture_of_the_driver_taking_a_note_decodes_with_every_reply_paired(bool echoingAdapter)
     {
         var (host, device) = FullDuplexStream.CreatePair();
-        var tap = new Tap(host);
+        var tap = new CaptureTap(host);
         await using var sim = new Id003SimulatedValidator(new Id003SimulatorOptions
         {
             InitializeDuration = TimeSpan.FromMilliseconds(200),
@@ -42,7 +41,7 @@ public class Id003DriverCaptureTests
                 await driver.StartAsync(events, started.Token);
             }
 
-            var tx = await driver.BeginCashInAsync(new CashInRequest("INR"), new AcceptAll(), CancellationToken.None);
+            var tx = await driver.BeginCashInAsync(new CashInRequest("INR"), new AcceptEveryNote(), CancellationToken.None);
             await InsertAsync(sim, 500, null);
             await events.WaitAsync(e => e is NoteCredited);
             await InsertAsync(sim, 100, 0x78);
@@ -89,54 +88,6 @@ public class Id003DriverCaptureTests
         }
 
         Assert.True(sim.InsertNote(value, reject).Taken);
-    }
-
-    /// <summary>Writes what crosses the host's end of the wire as a prefixed hex capture.</summary>
-    private sealed class Tap(Stream inner) : DelegatingStream(inner)
-    {
-        private readonly StringBuilder _text = new();
-
-        public string Text
-        {
-            get
-            {
-                lock (_text)
-                {
-                    return _text.ToString();
-                }
-            }
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Record('>', buffer.Span);
-            await base.WriteAsync(buffer, cancellationToken);
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var n = await base.ReadAsync(buffer, cancellationToken);
-            Record('<', buffer.Span[..n]);
-            return n;
-        }
-
-        private void Record(char direction, ReadOnlySpan<byte> bytes)
-        {
-            if (bytes.IsEmpty)
-            {
-                return;
-            }
-
-            lock (_text)
-            {
-                _text.Append(direction).Append(' ').AppendLine(Convert.ToHexString(bytes));
-            }
-        }
-    }
-
-    private sealed class AcceptAll : ICashInHandler
-    {
-        public ValueTask<EscrowDecision> DecideAsync(EscrowedNote note, CancellationToken cancellationToken) => ValueTask.FromResult(EscrowDecision.Accept);
     }
 
     private sealed class Events : ICashAcceptorObserver

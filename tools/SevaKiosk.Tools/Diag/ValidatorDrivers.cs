@@ -13,40 +13,44 @@ internal static class ValidatorDrivers
 {
     public static readonly string[] Protocols = ["ssp", "id003", "cctalk"];
 
-    public static ICashAcceptor Open(string protocol, string port, ValidatorDiagOptions options) => protocol switch
+    public static ICashAcceptor Open(string protocol, string port, ValidatorDiagOptions options)
     {
-        "ssp" => SspCashAcceptor.OpenSerial(
-            port,
-            new SspOptions
-            {
-                Currency = options.Currency,
-                AcceptedNotes = [],
-                Encrypted = options.Encrypted,
-                FixedKey = options.FixedKey ?? Protocol.Ssp.SspCipher.DefaultFixedKey,
-            },
-            options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
-        "id003" => Id003CashAcceptor.OpenSerial(
-            port,
-            new Id003Options
-            {
-                Currency = options.Currency,
-                AcceptedNotes = [],
-                Echo = options.Echo,
-                CountryCode = options.CountryCode,
-            },
-            options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
-        "cctalk" => CcTalkCashAcceptor.OpenSerial(
-            port,
-            new CcTalkOptions
-            {
-                Currency = options.Currency,
-                AcceptedNotes = [],
-                Address = options.Address ?? CcTalkConstants.DefaultBillValidatorAddress,
-                ChecksumMode = ParseChecksum(options.Checksum),
-            },
-            options.Serial is null ? null : SerialSettings.Parse(options.Serial)),
-        _ => throw new ArgumentException($"The {protocol} validator driver is not available in this build."),
-    };
+        var settings = options.Serial is null ? null : SerialSettings.Parse(options.Serial);
+        return protocol switch
+        {
+            "ssp" => SspCashAcceptor.OpenSerial(
+                port,
+                new SspOptions
+                {
+                    Currency = options.Currency,
+                    AcceptedNotes = [],
+                    Encrypted = options.Encrypted,
+                    FixedKey = options.FixedKey ?? Protocol.Ssp.SspCipher.DefaultFixedKey,
+                },
+                settings),
+            "id003" => Id003CashAcceptor.OpenSerial(
+                port,
+                new Id003Options
+                {
+                    Currency = options.Currency,
+                    AcceptedNotes = [],
+                    Echo = options.Echo,
+                    CountryCode = options.CountryCode,
+                },
+                settings),
+            "cctalk" => CcTalkCashAcceptor.OpenSerial(
+                port,
+                new CcTalkOptions
+                {
+                    Currency = options.Currency,
+                    AcceptedNotes = [],
+                    Address = options.Address ?? CcTalkConstants.DefaultBillValidatorAddress,
+                    ChecksumMode = ParseChecksum(options.Checksum),
+                },
+                settings),
+            _ => throw new ArgumentException($"The {protocol} validator driver is not available in this build."),
+        };
+    }
 
     /// <summary>Protocol-specific facts for commissioning records (ID-003: the raw version and currency table), or null.</summary>
     public static JsonObject? Details(ICashAcceptor validator) => validator switch

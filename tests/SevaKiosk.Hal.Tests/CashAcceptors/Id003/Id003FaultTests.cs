@@ -66,16 +66,11 @@ public class Id003FaultTests
     public async Task A_note_the_unit_never_took_into_the_stacker_is_returned_after_a_jam_in_escrow()
     {
         await using var rig = await Id003Rig.StartAsync();
-        var escrowed = new TaskCompletionSource();
-        await rig.BeginAsync(new ScriptedHandler(async (_, ct) =>
-        {
-            escrowed.TrySetResult();
-            await Task.Delay(TimeSpan.FromSeconds(2), rig.Clock, ct);
-            return EscrowDecision.Accept;
-        }));
+        var handler = new HoldingHandler(rig.Clock, TimeSpan.FromSeconds(2));
+        await rig.BeginAsync(handler);
 
         await rig.InsertAsync(100);
-        await escrowed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.WaitUntilHoldingAsync();
         rig.Sim.Jam(Id003JamLocation.Acceptor);
         await Eventually.Holds(() => rig.Driver.ActiveFaults.Any(f => f.Code == "validator.jam.unsafe"), "jam seen");
         rig.Sim.ClearJam();

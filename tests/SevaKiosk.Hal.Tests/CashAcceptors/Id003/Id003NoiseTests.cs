@@ -83,10 +83,10 @@ public class Id003NoiseTests(ITestOutputHelper output)
         rig.Sim.SetNoise(0);
         var device = rig.Sim.Snapshot();
         var credits = rig.Events.Of<NoteCredited>();
-        var stackedBySim = rig.SimEvents("note-stacked").Select(e => (decimal)(long)e["value"]!).ToArray();
+        var stackedBySim = rig.DeviceEventsOf("note-stacked").Select(e => (decimal)(long)e["value"]!).ToArray();
         var stats = rig.Driver.LinkStatistics;
         output.WriteLine($"{citizen}; wall {wall.Elapsed}; virtual {rig.Clock.Elapsed}; {stats}; line {rig.Sim.Line.ToJson().ToJsonString()}");
-        output.WriteLine("unit returned: " + string.Join(", ", rig.SimEvents("note-returned").GroupBy(e => (string?)e["cause"]).Select(g => $"{g.Key} {g.Count()}")));
+        output.WriteLine("unit returned: " + string.Join(", ", rig.DeviceEventsOf("note-returned").GroupBy(e => (string?)e["cause"]).Select(g => $"{g.Key} {g.Count()}")));
         output.WriteLine("driver returned: " + string.Join(", ", rig.Events.Of<NoteReturned>().GroupBy(e => e.Cause).Select(g => $"{g.Key} {g.Count()}")) + $"; rejected {rig.Events.Of<NoteRejected>().Count}");
 
         Assert.Equal(Notes, citizen.Inserted);
@@ -99,9 +99,9 @@ public class Id003NoiseTests(ITestOutputHelper output)
         // Every return and rejection the driver reports happened. (A host stalled past the unit's 3 s unpolled-escrow
         // limit never sees that note at all; no money moved, so nothing is owed and nothing is reported.)
         var returned = rig.Events.Of<NoteReturned>();
-        Assert.True(returned.Count(r => r.Cause == ReturnCause.Decision) <= rig.SimEvents("note-returned").Count(e => (string?)e["cause"] == "host"));
+        Assert.True(returned.Count(r => r.Cause == ReturnCause.Decision) <= rig.DeviceEventsOf("note-returned").Count(e => (string?)e["cause"] == "host"));
         Assert.True(returned.Count <= citizen.Returned + citizen.Rejected);
-        var rejectedByUnit = rig.SimEvents("note-rejected").GroupBy(e => (string)e["reason"]!).ToDictionary(g => g.Key, g => g.Count());
+        var rejectedByUnit = rig.DeviceEventsOf("note-rejected").GroupBy(e => (string)e["reason"]!).ToDictionary(g => g.Key, g => g.Count());
         foreach (var reason in rig.Events.Of<NoteRejected>().GroupBy(r => r.Reason))
         {
             Assert.True(reason.Count() <= rejectedByUnit.GetValueOrDefault(reason.Key), $"{reason.Key}: driver {reason.Count()}, unit {rejectedByUnit.GetValueOrDefault(reason.Key)}");

@@ -18,21 +18,16 @@ public class Id003PowerTests
     public async Task Power_cycle_with_a_note_in_the_acceptor_returns_it_with_no_credit()
     {
         await using var rig = await Id003Rig.StartAsync();
-        var held = new TaskCompletionSource();
-        await rig.BeginAsync(new ScriptedHandler(async (_, ct) =>
-        {
-            held.TrySetResult();
-            await Task.Delay(TimeSpan.FromSeconds(5), rig.Clock, ct);
-            return EscrowDecision.Accept;
-        }));
+        var handler = new HoldingHandler(rig.Clock, TimeSpan.FromSeconds(5));
+        await rig.BeginAsync(handler);
 
         await rig.InsertAsync(100);
-        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.WaitUntilHoldingAsync();
         rig.Sim.PowerCycle();
 
         var cleared = await rig.Events.WaitForAsync<NoteClearedAtPowerUp>();
         await rig.Events.WaitForAsync<DeviceReset>();
-        await Eventually.Holds(() => rig.SimEvents("note-returned").Count == 1 && rig.Driver.State == DeviceState.Online, "note back out, re-initialised");
+        await Eventually.Holds(() => rig.DeviceEventsOf("note-returned").Count == 1 && rig.Driver.State == DeviceState.Online, "note back out, re-initialised");
 
         Assert.False(cleared.IntoCashbox);
         Assert.Equal(Money.Inr(100), cleared.Note!.Value);
@@ -85,7 +80,7 @@ public class Id003PowerTests
         Assert.Equal(credit.Note, stacked.Note);
         Assert.Single(rig.Events.Of<NoteCredited>());
         Assert.Empty(rig.Events.Of<NoteClearedAtPowerUp>());
-        Assert.Single(rig.SimEvents("hung"));
+        Assert.Single(rig.DeviceEventsOf("hung"));
         Assert.Equal(0, rig.Sim.Snapshot().CreditedCount);
     }
 
@@ -103,7 +98,7 @@ public class Id003PowerTests
 
         Assert.Equal(Money.Inr(200), stacked.Note!.Value);
         Assert.Single(rig.Events.Of<NoteCredited>());
-        Assert.Equal("reset_after_hang", (string)rig.SimEvents("note-stacked").Single()["cause"]!);
+        Assert.Equal("reset_after_hang", (string)rig.DeviceEventsOf("note-stacked").Single()["cause"]!);
         Assert.Equal(CashInOutcome.Faulted, (await tx.Completion).Outcome);
     }
 
@@ -128,7 +123,7 @@ public class Id003PowerTests
         await Eventually.Holds(() => rig.Clock.Elapsed - hungAt > TimeSpan.FromSeconds(10), "ten seconds of reconnect attempts");
 
         // A RESET would stack or return the note without saying which: the driver does not send one.
-        Assert.Empty(rig.SimEvents("reset").Skip(1));
+        Assert.Empty(rig.DeviceEventsOf("reset").Skip(1));
         Assert.Equal(DeviceState.Offline, rig.Driver.State);
 
         rig.Sim.PowerCycle();
@@ -151,7 +146,7 @@ public class Id003PowerTests
         await rig.InsertAsync(100);
         await rig.Events.WaitForAsync<NoteCredited>();
 
-        Assert.Equal(2, rig.SimEvents("reset").Count);
+        Assert.Equal(2, rig.DeviceEventsOf("reset").Count);
         Assert.Empty(rig.Events.Of<NoteClearedAtPowerUp>());
         Assert.False(tx.Completion.IsCompleted);
         Assert.Equal(Money.Inr(100), tx.Credited);
