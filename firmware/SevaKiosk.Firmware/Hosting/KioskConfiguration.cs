@@ -317,6 +317,16 @@ public static partial class KioskConfiguration
             throw new KioskConfigurationException("Validator:FixedKey", "must be 16 hexadecimal digits");
         }
 
+        if (v.Echo is { Length: > 0 } echo && (v.Protocol != "id003" || echo is not ("auto" or "on" or "off")))
+        {
+            throw new KioskConfigurationException("Validator:Echo", "auto, on or off, for ID-003 validators only");
+        }
+
+        if (v.Checksum is { Length: > 0 } checksum && (v.Protocol != "cctalk" || checksum is not ("simple8" or "crc16")))
+        {
+            throw new KioskConfigurationException("Validator:Checksum", "simple8 or crc16, for ccTalk validators only");
+        }
+
         CheckSerial(v.Serial, "Validator:Serial");
     }
 

@@ -52,6 +52,9 @@ public sealed record ValidatorSettings
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>ID-003: whether the serial adapter echoes what the host sends: <c>auto</c> (learned), <c>on</c> or <c>off</c>.</summary>
+    public string? Echo { get; init; }
+
     /// <summary>ccTalk: the validator's bus address (default 40, the bill-validator address).</summary>
     public byte? Address { get; init; }
 
