@@ -30,6 +30,13 @@ public interface IKioskCommandTarget
     /// after the restart if not before.
     /// </summary>
     Task<CommandResult> RestartAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Accept an over-the-air update and return at once: the download, install and trial run in the background and
+    /// report their outcome as faults and journal events. A machine that cannot update itself refuses.
+    /// </summary>
+    Task<CommandResult> UpdateFirmwareAsync(FirmwareUpdateRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(CommandResult.Refuse("this firmware does not support over-the-air updates"));
 }
 
 /// <summary>The firmware's answer to a command.</summary>
