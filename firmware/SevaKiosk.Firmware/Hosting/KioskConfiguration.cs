@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Engine;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Protocol.EscPos;
 
@@ -57,6 +58,7 @@ public static partial class KioskConfiguration
         [PrinterSettings.Section] = typeof(PrinterSettings),
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
+        [UpdateOptions.Section] = typeof(UpdateOptions),
         ["Logging"] = null,
     };
 
@@ -129,6 +131,7 @@ public static partial class KioskConfiguration
         var printer = Bind<PrinterSettings>(configuration, PrinterSettings.Section);
         var agent = Bind<KioskAgentOptions>(configuration, "Agent");
         var sessions = Bind<SessionOptions>(configuration, "Sessions");
+        var updates = Bind<UpdateOptions>(configuration, UpdateOptions.Section);
 
         if (ReadSecret(configuration, "Agent:PasswordFile", configDirectory) is { } password)
         {
@@ -150,7 +153,12 @@ public static partial class KioskConfiguration
         CheckPrinter(printer);
         CheckAgent(agent);
         CheckSessions(sessions);
-        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions);
+        if (updates.Validate() is [var problem, ..])
+        {
+            throw new KioskConfigurationException(problem.Split(' ')[0], problem);
+        }
+
+        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions, updates);
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)

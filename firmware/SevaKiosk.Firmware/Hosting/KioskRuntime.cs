@@ -6,6 +6,7 @@ using SevaKiosk.Firmware.Agent.Broker;
 using SevaKiosk.Firmware.Engine;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Firmware.Receipts;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
@@ -24,14 +25,15 @@ public sealed record KioskRuntimeSettings(
     ValidatorSettings Validator,
     PrinterSettings Printer,
     KioskAgentOptions Agent,
-    SessionOptions Sessions);
+    SessionOptions Sessions,
+    UpdateOptions? Updates = null);
 
 /// <summary>
 /// The running kiosk: journal, broker link, devices, transaction engine, recovery. With no ports and no broker
 /// configured it composes the simulated validator and printer in-process, the embedded MQTT broker on loopback and
 /// the demo backend, so a fresh checkout runs with no hardware and no configuration.
 /// </summary>
-public sealed class KioskRuntime : IAsyncDisposable
+public sealed partial class KioskRuntime : IAsyncDisposable
 {
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
@@ -101,6 +103,7 @@ public sealed class KioskRuntime : IAsyncDisposable
     {
         var log = Loggers.CreateLogger("SevaKiosk.Runtime");
         Directory.CreateDirectory(DataDirectory);
+        BootUpdates(restart, log);
         var clock = new SystemMachineClock(Time);
         var bridge = new OutboxBridge(Kiosk.MachineId, clock);
         Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge]), Time) { MachineId = Kiosk.MachineId };
@@ -192,6 +195,7 @@ public sealed class KioskRuntime : IAsyncDisposable
         Recovery = await new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>())
             .RecoverAsync(reported, ct).ConfigureAwait(false);
         log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
+        ConfirmUpdates();
     }
 
     private SspCashAcceptor CreateValidator()
