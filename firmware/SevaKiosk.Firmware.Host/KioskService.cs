@@ -35,7 +35,7 @@ internal sealed partial class KioskService : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
-        Runtime = await KioskRuntime.StartAsync(_settings, _loggers, RequestRestart, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Runtime = await KioskRuntime.StartAsync(_settings, _loggers, RequestRestart, commitHook: KillAfterCommitHook.FromEnvironment(), cancellationToken: cancellationToken).ConfigureAwait(false);
         LogReady(Runtime.Kiosk.MachineId, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
         if (_mode.Demo)
         {

@@ -52,6 +52,12 @@ public sealed record ValidatorSettings
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>ccTalk: the validator's bus address (default 40, the bill-validator address).</summary>
+    public byte? Address { get; init; }
+
+    /// <summary>ccTalk: <c>simple8</c> (default) or <c>crc16</c>, as the validator is set.</summary>
+    public string? Checksum { get; init; }
+
     /// <summary>The simulated validator's dataset when no port is configured (the demo adds ₹2000).</summary>
     public IReadOnlyList<long> SimulatedChannels { get; init; } = [10, 20, 50, 100, 200, 500, 2000];
 }

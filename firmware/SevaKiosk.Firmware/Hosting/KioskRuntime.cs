@@ -37,6 +37,7 @@ public sealed partial class KioskRuntime : IAsyncDisposable
 {
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
+    private IJournalCommitHook? _commitHook;
 
     private KioskRuntime(KioskRuntimeSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -84,9 +85,9 @@ public sealed partial class KioskRuntime : IAsyncDisposable
     public RecoveryService.Report? Recovery { get; private set; }
 
     /// <summary>Builds and starts everything; returns when the machine is ready for cash (or reports why not).</summary>
-    public static async Task<KioskRuntime> StartAsync(KioskRuntimeSettings settings, ILoggerFactory loggers, Action restart, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<KioskRuntime> StartAsync(KioskRuntimeSettings settings, ILoggerFactory loggers, Action restart, TimeProvider? time = null, IJournalCommitHook? commitHook = null, CancellationToken cancellationToken = default)
     {
-        var runtime = new KioskRuntime(settings, loggers, time ?? TimeProvider.System);
+        var runtime = new KioskRuntime(settings, loggers, time ?? TimeProvider.System) { _commitHook = commitHook };
         try
         {
             await runtime.StartCoreAsync(restart, cancellationToken).ConfigureAwait(false);
@@ -106,7 +107,7 @@ public sealed partial class KioskRuntime : IAsyncDisposable
         BootUpdates(restart, log);
         var clock = new SystemMachineClock(Time);
         var bridge = new OutboxBridge(Kiosk.MachineId, clock);
-        Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge]), Time) { MachineId = Kiosk.MachineId };
+        Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge], _commitHook), Time) { MachineId = Kiosk.MachineId };
         _cleanup.Add(() =>
         {
             Journal.Dispose();
@@ -198,33 +199,27 @@ public sealed partial class KioskRuntime : IAsyncDisposable
         ConfirmUpdates();
     }
 
-    private SspCashAcceptor CreateValidator()
+    private ICashAcceptor CreateValidator()
     {
         var v = Settings.Validator;
-        if (!string.Equals(v.Protocol, "ssp", StringComparison.Ordinal))
-        {
-            throw new DeviceConfigurationException("Validator:Protocol", $"'{v.Protocol}' has no driver in this build (ssp)");
-        }
-
-        var options = new SspOptions
-        {
-            AcceptedNotes = v.AcceptedNotes,
-            Encrypted = v.Encrypted,
-            FixedKey = v.FixedKey is { } key ? Convert.ToUInt64(key, 16) : Protocol.Ssp.SspCipher.DefaultFixedKey,
-            PollInterval = v.PollInterval,
-        };
-        var logger = Loggers.CreateLogger<SspCashAcceptor>();
         if (!string.IsNullOrWhiteSpace(v.Port))
         {
-            var validator = SspCashAcceptor.OpenSerial(v.Port, options, v.Serial is null ? null : SerialSettings.Parse(v.Serial), Time, logger);
+            var validator = ValidatorFactory.OpenSerial(v, Time, Loggers);
             _cleanup.Add(() => validator.DisposeAsync());
             return validator;
+        }
+
+        if (v.Protocol != "ssp")
+        {
+            // The in-process simulator speaks SSP; other protocols run their simulator on a pty
+            // (sevakiosk-sim device validator --protocol PROTOCOL --pty) with Validator:Port set to it.
+            throw new DeviceConfigurationException("Validator:Port", $"required for {v.Protocol}: the built-in simulated validator speaks SSP");
         }
 
         var (host, device) = FullDuplexStream.CreatePair();
         SimulatedValidator = new SimulatedSspValidator(new SspValidatorOptions { ChannelValues = v.SimulatedChannels }, Time);
         var serving = Task.Run(() => SimulatedValidator.RunAsync(device, _stop.Token));
-        var driver = new SspCashAcceptor(StreamLinkFactory.Fixed(host), options, Time, logger);
+        var driver = new SspCashAcceptor(StreamLinkFactory.Fixed(host), ValidatorFactory.SspOptions(v), Time, Loggers.CreateLogger<SspCashAcceptor>());
         _cleanup.Add(async () =>
         {
             await driver.DisposeAsync().ConfigureAwait(false);
