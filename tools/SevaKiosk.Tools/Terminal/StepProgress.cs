@@ -30,6 +30,9 @@ internal abstract class StepProgress
         return result;
     }
 
+    /// <summary>One line per finished step on <paramref name="output"/>.</summary>
+    public static StepProgress Plain(TextWriter output) => new PlainProgress(output);
+
     /// <summary>Starts a step; <paramref name="total"/> null = indeterminate (a spinner).</summary>
     public abstract Step Begin(string name, long? total = null);
 
