@@ -114,11 +114,18 @@ public static class BundleReader
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
         var data = entry.DataStream ?? Stream.Null;
+        long total = 0;
         int read;
         while ((read = data.Read(buffer)) > 0)
         {
             hash.AppendData(buffer, 0, read);
             sink?.Write(buffer, 0, read);
+            total += read;
+        }
+
+        if (total != file.Size)
+        {
+            throw new BundleRejectedException($"the bundle is damaged (truncated): {path} has {total} of {file.Size} bytes");
         }
 
         var actual = Convert.ToHexStringLower(hash.GetCurrentHash());

@@ -22,6 +22,18 @@ internal static partial class DurableFiles
         SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
+    /// <summary>
+    /// rename(2): replaces <paramref name="to"/> in one step, also when both are symbolic links to directories
+    /// (File.Move follows a link and refuses one that points at a directory).
+    /// </summary>
+    public static void Rename(string from, string to)
+    {
+        if (RenameCore(from, to) != 0)
+        {
+            throw new IOException($"Cannot rename {from} to {to} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
     /// <summary>Flushes a directory's entries (a rename or a new file in it).</summary>
     public static void SyncDirectory(string directory) => WithDirectory(directory, fd => Fsync(fd));
 
@@ -56,6 +68,9 @@ internal static partial class DurableFiles
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameCore(string from, string to);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);

@@ -91,7 +91,7 @@ public sealed class SlotLayout
         var temporary = link + ".new";
         File.Delete(temporary); // a stale link from an interrupted switch; unlink never follows it
         File.CreateSymbolicLink(temporary, "slots/" + slot);
-        File.Move(temporary, link, overwrite: true);
+        DurableFiles.Rename(temporary, link);
         DurableFiles.SyncDirectory(InstallRoot);
     }
 
