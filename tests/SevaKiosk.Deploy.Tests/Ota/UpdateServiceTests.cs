@@ -102,14 +102,7 @@ public sealed class UpdateServiceTests
         Assert.Equal(BootDecision.Trial, rig.Start().Service.OnBoot());
         Assert.Equal(BootDecision.Trial, rig.Start().Service.OnBoot());
         Assert.Equal(BootDecision.RestartNow, rig.Start().Service.OnBoot());
-        Assert.Equal(("a", "a"), (rig.Layout.Current, rig.Layout.Committed));
-
-        var (old, host) = rig.Start();
-        Assert.Equal(BootDecision.Normal, old.OnBoot());
-        await old.OnStartedAsync(new FixedHealth(), CancellationToken.None);
-        var report = Assert.Single(host.Reports);
-        Assert.Equal(UpdateReportKind.RolledBack, report.Kind);
-        Assert.Contains("started 2 time(s) without passing its health check", report.Detail, StringComparison.Ordinal);
+        Assert.Contains("started 2 time(s) without passing its health check", await RollbackReportedAtNextBootAsync(rig), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,52 +114,32 @@ public sealed class UpdateServiceTests
 
         // The real fallback unit's command, run as systemd runs it (the firmware crashed before its own counter ran).
         await FallbackUnit.RunAsync(rig.Layout.InstallRoot);
-        Assert.Equal(("a", "a"), (rig.Layout.Current, rig.Layout.Committed));
 
-        var (old, host) = rig.Start();
-        Assert.Equal(BootDecision.Normal, old.OnBoot());
-        await old.OnStartedAsync(new FixedHealth(), CancellationToken.None);
-        var report = Assert.Single(host.Reports);
-        Assert.Equal(UpdateReportKind.RolledBack, report.Kind);
-        Assert.Contains("never came up", report.Detail, StringComparison.Ordinal);
+        Assert.Contains("never came up", await RollbackReportedAtNextBootAsync(rig), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Bundle_whose_hash_differs_from_the_command_is_refused_before_anything_is_installed()
     {
         await using var rig = new OtaRig();
-        var before = TreeSnapshot.Take(rig.Layout.InstallRoot);
         var request = rig.Publish("2.0.0", claimedSha256: new string('0', 64));
 
-        var (service, host) = rig.Start();
-        service.OnBoot();
-        Assert.True(service.Accept(request).Accepted);
-        await service.Job.WaitAsync(Wait);
+        var detail = await RefusedBeforeInstallAsync(rig, request);
 
-        var report = Assert.Single(host.Reports);
-        Assert.Equal(UpdateReportKind.Failed, report.Kind);
-        Assert.Contains("SHA-256", report.Detail, StringComparison.Ordinal);
-        Assert.Contains("the command says 0000", report.Detail, StringComparison.Ordinal);
-        AssertUntouched(rig, before, host);
+        Assert.Contains("the downloaded file's SHA-256 is", detail, StringComparison.Ordinal);
+        Assert.Contains("the command says 0000", detail, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Bundle_signed_by_another_key_is_refused_before_anything_is_installed()
     {
         await using var rig = new OtaRig();
-        var before = TreeSnapshot.Take(rig.Layout.InstallRoot);
         using var stranger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var request = rig.Publish("2.0.0", signingKey: stranger);
 
-        var (service, host) = rig.Start();
-        service.OnBoot();
-        Assert.True(service.Accept(request).Accepted);
-        await service.Job.WaitAsync(Wait);
+        var detail = await RefusedBeforeInstallAsync(rig, request);
 
-        var report = Assert.Single(host.Reports);
-        Assert.Equal(UpdateReportKind.Failed, report.Kind);
-        Assert.Contains("bundle refused: the manifest signature does not verify", report.Detail, StringComparison.Ordinal);
-        AssertUntouched(rig, before, host);
+        Assert.Contains("bundle refused: the manifest signature does not verify", detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -232,8 +205,17 @@ public sealed class UpdateServiceTests
         Assert.True(rig.Layout.InTrial);
     }
 
-    private static void AssertUntouched(OtaRig rig, SortedDictionary<string, string> before, TestUpdateHost host)
+    /// <summary>The job is accepted, runs to its end and fails: one Failed report, and the slots, pointers and downloads as before.</summary>
+    private static async Task<string> RefusedBeforeInstallAsync(OtaRig rig, SevaKiosk.Firmware.Agent.Commands.FirmwareUpdateRequest request)
     {
+        var before = TreeSnapshot.Take(rig.Layout.InstallRoot);
+        var (service, host) = rig.Start();
+        service.OnBoot();
+        Assert.True(service.Accept(request).Accepted);
+        await service.Job.WaitAsync(Wait);
+
+        var report = Assert.Single(host.Reports);
+        Assert.Equal((UpdateReportKind.Failed, "2.0.0"), (report.Kind, report.Version));
         var after = TreeSnapshot.Take(rig.Layout.InstallRoot);
         after.Remove("update-state.json");
         before.Remove("update-state.json");
@@ -242,6 +224,19 @@ public sealed class UpdateServiceTests
         Assert.False(host.Held);
         Assert.Empty(Directory.EnumerateFiles(rig.Downloads));
         Assert.Equal(UpdatePhase.Idle, UpdateState.Load(rig.Layout.StateFile).Phase);
+        return report.Detail;
+    }
+
+    /// <summary>The trial is over and current is back on slot a: the next boot reports the rollback once and says why.</summary>
+    private static async Task<string> RollbackReportedAtNextBootAsync(OtaRig rig)
+    {
+        Assert.Equal(("a", "a"), (rig.Layout.Current, rig.Layout.Committed));
+        var (old, host) = rig.Start();
+        Assert.Equal(BootDecision.Normal, old.OnBoot());
+        await old.OnStartedAsync(new FixedHealth(), CancellationToken.None);
+        var report = Assert.Single(host.Reports);
+        Assert.Equal(UpdateReportKind.RolledBack, report.Kind);
+        return report.Detail;
     }
 
     private static UpdateOptions CopyOptions(UpdateOptions o, TimeSpan retry) => new()

@@ -91,7 +91,9 @@ internal static class FirmwarePublisher
 
         if (!request.BuildReferences)
         {
-            // The referenced libraries are already built in this configuration: compile only the host for the RID.
+            // The referenced libraries are already built in this configuration: restore and compile only the host
+            // for the RID, leaving the libraries' obj/ and bin/ as they are (other builds and tests may be using them).
+            arguments.Add("--no-dependencies");
             arguments.Add("-p:BuildProjectReferences=false");
         }
 
