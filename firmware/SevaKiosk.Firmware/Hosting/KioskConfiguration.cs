@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Engine;
+using SevaKiosk.Hal.Io;
 using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Protocol.EscPos;
@@ -58,6 +59,7 @@ public static partial class KioskConfiguration
         [PrinterSettings.Section] = typeof(PrinterSettings),
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
+        [KioskIoOptions.Section] = typeof(KioskIoOptions),
         [UpdateOptions.Section] = typeof(UpdateOptions),
         ["Logging"] = null,
     };
@@ -131,6 +133,7 @@ public static partial class KioskConfiguration
         var printer = Bind<PrinterSettings>(configuration, PrinterSettings.Section);
         var agent = Bind<KioskAgentOptions>(configuration, "Agent");
         var sessions = Bind<SessionOptions>(configuration, "Sessions");
+        var io = Bind<KioskIoOptions>(configuration, KioskIoOptions.Section);
         var updates = Bind<UpdateOptions>(configuration, UpdateOptions.Section);
 
         if (ReadSecret(configuration, "Agent:PasswordFile", configDirectory) is { } password)
@@ -153,12 +156,13 @@ public static partial class KioskConfiguration
         CheckPrinter(printer);
         CheckAgent(agent);
         CheckSessions(sessions);
+        CheckIo(io);
         if (updates.Validate() is [var problem, ..])
         {
             throw new KioskConfigurationException(problem.Split(' ')[0], problem);
         }
 
-        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions, updates);
+        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions) { Io = io, Updates = updates };
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)
@@ -344,6 +348,25 @@ public static partial class KioskConfiguration
         if (!Enum.IsDefined(s.Excess))
         {
             throw new KioskConfigurationException("Sessions:Excess", $"'{s.Excess}' is not ReturnNote or Voucher");
+        }
+    }
+
+    private static void CheckIo(KioskIoOptions io)
+    {
+        var pins = new (string Key, int Pin)[]
+        {
+            ("KioskIo:Door", io.Door.Pin), ("KioskIo:CashBox", io.CashBox.Pin), ("KioskIo:ServiceKey", io.ServiceKey.Pin),
+            ("KioskIo:InServiceLed", io.InServiceLed.Pin), ("KioskIo:OutOfServiceLed", io.OutOfServiceLed.Pin),
+            ("KioskIo:AttentionLed", io.AttentionLed.Pin), ("KioskIo:Buzzer", io.Buzzer.Pin), ("KioskIo:ValidatorRelay", io.ValidatorRelay.Pin),
+        };
+        foreach (var group in pins.Where(p => p.Pin >= 0).GroupBy(p => p.Pin).Where(g => g.Count() > 1))
+        {
+            throw new KioskConfigurationException(group.Last().Key, $"GPIO {group.Key} is already used by {group.First().Key}");
+        }
+
+        if (io.Debounce < TimeSpan.Zero || io.PollInterval <= TimeSpan.Zero)
+        {
+            throw new KioskConfigurationException(io.PollInterval <= TimeSpan.Zero ? "KioskIo:PollInterval" : "KioskIo:Debounce", "must be positive");
         }
     }
 

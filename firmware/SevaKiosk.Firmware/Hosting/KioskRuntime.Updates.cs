@@ -23,7 +23,7 @@ public sealed partial class KioskRuntime
     /// </summary>
     private void BootUpdates(Action restart, ILogger log)
     {
-        var options = Settings.Updates ?? new UpdateOptions();
+        var options = Settings.Updates;
         if (options.ResolveLayout(AppContext.BaseDirectory) is not { } layout)
         {
             log.LogInformation("Over-the-air updates are off: the firmware does not run from a slot layout ({Directory})", AppContext.BaseDirectory);

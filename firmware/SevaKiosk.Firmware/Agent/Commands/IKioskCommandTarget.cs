@@ -32,6 +32,12 @@ public interface IKioskCommandTarget
     Task<CommandResult> RestartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// The X report (interim) or, with <paramref name="closePeriod"/>, the Z report that closes the accounting period;
+    /// its figures in the result, and printed on the receipt printer when <paramref name="print"/> is set.
+    /// </summary>
+    Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Accept an over-the-air update and return at once: the download, install and trial run in the background and
     /// report their outcome as faults and journal events. A machine that cannot update itself refuses.
     /// </summary>
