@@ -6,6 +6,7 @@ using SevaKiosk.Firmware.Agent.Broker;
 using SevaKiosk.Firmware.Engine;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Firmware.Receipts;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
@@ -29,6 +30,9 @@ public sealed record KioskRuntimeSettings(
 {
     /// <summary>The GPIO pin map (section <c>KioskIo</c>); no pins configured = the simulated board with the reference wiring.</summary>
     public KioskIoOptions Io { get; init; } = new();
+
+    /// <summary>Over-the-air updates (section <c>Updates</c>); they run only when the firmware runs from a slot layout.</summary>
+    public UpdateOptions Updates { get; init; } = new();
 }
 
 /// <summary>
@@ -36,7 +40,7 @@ public sealed record KioskRuntimeSettings(
 /// configured it composes the simulated validator and printer in-process, the embedded MQTT broker on loopback and
 /// the demo backend, so a fresh checkout runs with no hardware and no configuration.
 /// </summary>
-public sealed class KioskRuntime : IAsyncDisposable
+public sealed partial class KioskRuntime : IAsyncDisposable
 {
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
@@ -115,6 +119,7 @@ public sealed class KioskRuntime : IAsyncDisposable
     {
         var log = Loggers.CreateLogger("SevaKiosk.Runtime");
         Directory.CreateDirectory(DataDirectory);
+        BootUpdates(restart, log);
         var clock = new SystemMachineClock(Time);
         var bridge = new OutboxBridge(Kiosk.MachineId, clock);
         Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge], _commitHook), Time) { MachineId = Kiosk.MachineId };
@@ -213,6 +218,7 @@ public sealed class KioskRuntime : IAsyncDisposable
         Recovery = await new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>())
             .RecoverAsync(reported, ct).ConfigureAwait(false);
         log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
+        ConfirmUpdates();
     }
 
     private ICashAcceptor CreateValidator()
