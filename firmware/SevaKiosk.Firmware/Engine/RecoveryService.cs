@@ -144,9 +144,11 @@ public sealed class RecoveryService
                 _journal.RecordPayment(txId, result.Status, result.ApprovalRef);
             }
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Payment {TxId} still unknown: {Message}", txId, ex.Message);
+            // Whatever failed, the outcome is still unknown: the payment stays pending for the next query, and one
+            // broken answer neither stops the kiosk from starting nor the other payments from being resolved.
+            _logger.LogWarning(ex, "Payment {TxId} still unknown: {Message}", txId, ex.Message);
         }
 
         return 1;

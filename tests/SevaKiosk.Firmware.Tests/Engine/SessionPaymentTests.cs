@@ -84,6 +84,24 @@ public sealed class SessionPaymentTests
     }
 
     [Fact]
+    public async Task A_status_query_that_fails_leaves_the_payment_pending_for_the_next_query_and_does_not_stop_recovery()
+    {
+        await using var rig = await EngineRig.StartAsync();
+        rig.Backend.OnPost = (_, _) => Task.FromException<PaymentOutcome>(new TimeoutException("no answer on payment/post"));
+        var outcome = await rig.RunAsync(rig.Citizen().Inserts(500, 200, 100, 50));
+
+        rig.Backend.OnQuery = (_, _) => Task.FromException<PaymentOutcome>(new FormatException("payment/status reply is not valid JSON"));
+        var report = await rig.Recovery().RecoverAsync(validatorReported: true, CancellationToken.None);
+
+        Assert.Equal(1, report.PaymentsQueried);
+        Assert.Equal(PaymentStatus.Pending, rig.Journal.FindTransaction(outcome.Transaction!.TxId)!.PaymentStatus);
+        rig.Backend.OnQuery = null;
+        Assert.Equal(1, await rig.Recovery().ResolvePendingPaymentsAsync(CancellationToken.None));
+        Assert.Equal(PaymentStatus.Posted, rig.Journal.FindTransaction(outcome.Transaction.TxId)!.PaymentStatus);
+        Assert.Single(rig.Backend.Posts);
+    }
+
+    [Fact]
     public async Task A_biller_that_answers_pending_leaves_the_payment_pending_for_the_query()
     {
         await using var rig = await EngineRig.StartAsync();
