@@ -1,14 +1,17 @@
 using System.CommandLine;
+using SevaKiosk.Tools;
 using SevaKiosk.Tools.Diag;
+using SevaKiosk.Tools.Provision;
 using SevaKiosk.Tools.Receipt;
 using SevaKiosk.Tools.Trace;
 
 // kioskctl: the vendor's and technician's tool. Every subcommand lives in its own feature folder.
-var root = new RootCommand("SevaKiosk tool for vendors and technicians: diagnose devices, decode traces, render receipts.")
+var root = new RootCommand("SevaKiosk tool for vendors and technicians: provision machines, diagnose devices, decode traces, render receipts.")
 {
+    ProvisionCommand.Create(),
     DiagCommands.Create(),
     TraceCommands.Create(),
     ReceiptCommands.Create(),
 };
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+return await CommandLineRun.InvokeAsync(root, args).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Engine;
+using SevaKiosk.Hal.Io;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Protocol.EscPos;
 
@@ -57,7 +58,11 @@ public static partial class KioskConfiguration
         [PrinterSettings.Section] = typeof(PrinterSettings),
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
+        [KioskIoOptions.Section] = typeof(KioskIoOptions),
         ["Logging"] = null,
+
+        // Written by `kioskctl provision`: fingerprints and where each port came from, for people and fleet tools only.
+        ["Provision"] = null,
     };
 
     /// <summary>Keys read by this loader rather than bound: secrets kept in their own root-only files.</summary>
@@ -129,6 +134,7 @@ public static partial class KioskConfiguration
         var printer = Bind<PrinterSettings>(configuration, PrinterSettings.Section);
         var agent = Bind<KioskAgentOptions>(configuration, "Agent");
         var sessions = Bind<SessionOptions>(configuration, "Sessions");
+        var io = Bind<KioskIoOptions>(configuration, KioskIoOptions.Section);
 
         if (ReadSecret(configuration, "Agent:PasswordFile", configDirectory) is { } password)
         {
@@ -145,12 +151,63 @@ public static partial class KioskConfiguration
             validator = validator with { FixedKey = fixedKey };
         }
 
+        if (ListFromTopSource(configuration, "Validator:AcceptedNotes") is { } notes)
+        {
+            validator = validator with { AcceptedNotes = notes };
+        }
+
+        if (ListFromTopSource(configuration, "Validator:SimulatedChannels") is { } channels)
+        {
+            validator = validator with { SimulatedChannels = [.. channels.Select(c => (long)c)] };
+        }
+
         CheckKiosk(kiosk);
         CheckValidator(validator);
         CheckPrinter(printer);
         CheckAgent(agent);
         CheckSessions(sessions);
-        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions);
+        CheckIo(io);
+        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions) { Io = io };
+    }
+
+    /// <summary>
+    /// A list as the highest-priority source that sets it wrote it. Left to itself the configuration merges lists index
+    /// by index across sources and the binder appends them to the property's default, so a machine's
+    /// <c>"AcceptedNotes": [500]</c> over appsettings.json's six notes would read as
+    /// <c>10,20,50,100,200,500,500,20,50,100,200,500</c>: every note accepted. Null when no source sets the list.
+    /// </summary>
+    private static decimal[]? ListFromTopSource(IConfiguration configuration, string key)
+    {
+        IEnumerable<(string Index, string? Value)> items;
+        if (configuration is IConfigurationRoot root)
+        {
+            var top = root.Providers.Reverse().FirstOrDefault(p => p.GetChildKeys([], key).Any());
+            if (top is null)
+            {
+                return null;
+            }
+
+            items = top.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(index => (index, top.TryGet($"{key}:{index}", out var value) ? value : null));
+        }
+        else
+        {
+            items = configuration.GetSection(key).GetChildren().Select(c => (c.Key, c.Value));
+        }
+
+        var list = new List<(int Index, decimal Value)>();
+        foreach (var (index, value) in items)
+        {
+            if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+                || !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new KioskConfigurationException($"{key}:{index}", $"'{value}' is not an amount");
+            }
+
+            list.Add((position, number));
+        }
+
+        return list.Count == 0 ? null : [.. list.OrderBy(i => i.Index).Select(i => i.Value)];
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)
@@ -336,6 +393,25 @@ public static partial class KioskConfiguration
         if (!Enum.IsDefined(s.Excess))
         {
             throw new KioskConfigurationException("Sessions:Excess", $"'{s.Excess}' is not ReturnNote or Voucher");
+        }
+    }
+
+    private static void CheckIo(KioskIoOptions io)
+    {
+        var pins = new (string Key, int Pin)[]
+        {
+            ("KioskIo:Door", io.Door.Pin), ("KioskIo:CashBox", io.CashBox.Pin), ("KioskIo:ServiceKey", io.ServiceKey.Pin),
+            ("KioskIo:InServiceLed", io.InServiceLed.Pin), ("KioskIo:OutOfServiceLed", io.OutOfServiceLed.Pin),
+            ("KioskIo:AttentionLed", io.AttentionLed.Pin), ("KioskIo:Buzzer", io.Buzzer.Pin), ("KioskIo:ValidatorRelay", io.ValidatorRelay.Pin),
+        };
+        foreach (var group in pins.Where(p => p.Pin >= 0).GroupBy(p => p.Pin).Where(g => g.Count() > 1))
+        {
+            throw new KioskConfigurationException(group.Last().Key, $"GPIO {group.Key} is already used by {group.First().Key}");
+        }
+
+        if (io.Debounce < TimeSpan.Zero || io.PollInterval <= TimeSpan.Zero)
+        {
+            throw new KioskConfigurationException(io.PollInterval <= TimeSpan.Zero ? "KioskIo:PollInterval" : "KioskIo:Debounce", "must be positive");
         }
     }
 

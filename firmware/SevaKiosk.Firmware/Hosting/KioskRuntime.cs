@@ -9,6 +9,7 @@ using SevaKiosk.Firmware.Receipts;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
+using SevaKiosk.Hal.Io;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Hal.Printers;
 using SevaKiosk.Protocol.EscPos;
@@ -24,7 +25,11 @@ public sealed record KioskRuntimeSettings(
     ValidatorSettings Validator,
     PrinterSettings Printer,
     KioskAgentOptions Agent,
-    SessionOptions Sessions);
+    SessionOptions Sessions)
+{
+    /// <summary>The GPIO pin map (section <c>KioskIo</c>); no pins configured = the simulated board with the reference wiring.</summary>
+    public KioskIoOptions Io { get; init; } = new();
+}
 
 /// <summary>
 /// The running kiosk: journal, broker link, devices, transaction engine, recovery. With no ports and no broker
@@ -63,7 +68,15 @@ public sealed class KioskRuntime : IAsyncDisposable
 
     public IReceiptPrinter Printer { get; private set; } = null!;
 
+    public IKioskIo Io { get; private set; } = null!;
+
+    /// <summary>The simulated GPIO when no pin map is configured (tests open the door and pull the cash box here).</summary>
+    public SevaKiosk.Simulator.Devices.Gpio.SimulatedGpioDriver? SimulatedGpio { get; private set; }
+
     public IReceiptOutput Receipts { get; private set; } = null!;
+
+    /// <summary>The printer-backed receipt output (receipts and printouts such as cash reports).</summary>
+    public PrinterReceiptOutput? ReceiptPrinter => Receipts as PrinterReceiptOutput;
 
     public ServiceState Service { get; } = new();
 
@@ -157,6 +170,13 @@ public sealed class KioskRuntime : IAsyncDisposable
         }
 
         Service.Follow(Validator);
+        Io = await CreateIoAsync(ct).ConfigureAwait(false);
+        var io = new KioskIoSupervisor(Io, Journal, Agent, Service, Validator, Time, Loggers.CreateLogger<KioskIoSupervisor>());
+        _cleanup.Add(() =>
+        {
+            io.Dispose();
+            return ValueTask.CompletedTask;
+        });
         var fonts = ReceiptFonts.Load();
         _cleanup.Add(() =>
         {
@@ -223,6 +243,30 @@ public sealed class KioskRuntime : IAsyncDisposable
             await SimulatedValidator.DisposeAsync().ConfigureAwait(false);
         });
         return driver;
+    }
+
+    private async Task<IKioskIo> CreateIoAsync(CancellationToken ct)
+    {
+        var options = Settings.Io;
+        System.Device.Gpio.GpioController gpio;
+        if (options.Door.Pin >= 0 || options.CashBox.Pin >= 0 || options.ValidatorRelay.Pin >= 0)
+        {
+            gpio = new System.Device.Gpio.GpioController();
+        }
+        else
+        {
+            // The reference wiring on a simulated header: door closed (reed switch pulls low), cash box in.
+            options = KioskIoOptions.ReferenceWiring;
+            SimulatedGpio = new SevaKiosk.Simulator.Devices.Gpio.SimulatedGpioDriver();
+            SimulatedGpio.Drive(options.Door.Pin, System.Device.Gpio.PinValue.Low);
+            SimulatedGpio.Drive(options.CashBox.Pin, System.Device.Gpio.PinValue.Low);
+            gpio = new System.Device.Gpio.GpioController(SimulatedGpio);
+        }
+
+        var board = new KioskIoBoard(gpio, options, Time, shouldDispose: true);
+        _cleanup.Add(() => board.DisposeAsync());
+        await board.StartAsync(ct).ConfigureAwait(false);
+        return board;
     }
 
     private EscPosPrinter CreatePrinter(out IReceiptImages images)
