@@ -45,6 +45,8 @@ public sealed partial class KioskRuntime : IAsyncDisposable
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
     private IJournalCommitHook? _commitHook;
+    private readonly CancellationTokenSource _background = new();
+    private Task _pendingPayments = Task.CompletedTask;
 
     private KioskRuntime(KioskRuntimeSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -215,10 +217,40 @@ public sealed partial class KioskRuntime : IAsyncDisposable
             await Task.Delay(Settings.Validator.PollInterval * 3, Time, ct).ConfigureAwait(false);
         }
 
-        Recovery = await new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>())
-            .RecoverAsync(reported, ct).ConfigureAwait(false);
+        var recovery = new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>());
+        Recovery = await recovery.RecoverAsync(reported, ct).ConfigureAwait(false);
+        _pendingPayments = ResolvePendingPaymentsLoopAsync(recovery, log);
         log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
         ConfirmUpdates();
+    }
+
+    /// <summary>
+    /// A payment whose outcome is unknown (a post that timed out) is queried again every
+    /// <see cref="SessionOptions.PendingPaymentQueryInterval"/> while the kiosk runs, never re-posted under a new id.
+    /// </summary>
+    private async Task ResolvePendingPaymentsLoopAsync(RecoveryService recovery, ILogger log)
+    {
+        using var timer = new PeriodicTimer(Settings.Sessions.PendingPaymentQueryInterval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_background.Token).ConfigureAwait(false))
+            {
+                if (Engine.Busy)
+                {
+                    continue; // the backend link is the citizen's now
+                }
+
+                var resolved = await recovery.ResolvePendingPaymentsAsync(_background.Token).ConfigureAwait(false);
+                if (resolved > 0)
+                {
+                    log.LogInformation("Resolved {Count} pending payment(s) by query", resolved);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private ICashAcceptor CreateValidator()
@@ -341,6 +373,9 @@ public sealed partial class KioskRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _background.CancelAsync().ConfigureAwait(false);
+        await _pendingPayments.ConfigureAwait(false);
+
         // Reverse start order: devices stop (their last events still reach the journal), then the agent says
         // offline, then the backend and broker go, and the journal closes last.
         for (var i = _cleanup.Count - 1; i >= 0; i--)
@@ -358,5 +393,6 @@ public sealed partial class KioskRuntime : IAsyncDisposable
 
         _cleanup.Clear();
         _stop.Dispose();
+        _background.Dispose();
     }
 }
