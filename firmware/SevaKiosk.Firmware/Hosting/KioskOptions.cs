@@ -52,6 +52,12 @@ public sealed record ValidatorSettings
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Notes the cash box holds when full, for the fleet's cash-box fill gauge (NV200-class boxes hold roughly 500;
+    /// set it from the fitted box's datasheet). Zero or less leaves the fill gauge out.
+    /// </summary>
+    public int CashboxCapacity { get; init; } = 500;
+
     /// <summary>The simulated validator's dataset when no port is configured (the demo adds ₹2000).</summary>
     public IReadOnlyList<long> SimulatedChannels { get; init; } = [10, 20, 50, 100, 200, 500, 2000];
 }

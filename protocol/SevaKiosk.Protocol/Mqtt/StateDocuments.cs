@@ -39,5 +39,12 @@ public sealed record ReportedState
     /// <summary>Why the last desired state was not applied, when it was not.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// The device faults active now (each as its last <c>faults</c> message with <c>active</c> true), so a monitor that
+    /// starts later still sees them. Empty when none; absent from firmware that does not report it. Cleared when the
+    /// agent starts: devices raise again what they still see.
+    /// </summary>
+    public IReadOnlyList<FaultMessage>? ActiveFaults { get; init; }
+
     public required MachineStamp Stamp { get; init; }
 }
