@@ -1,14 +1,20 @@
 using System.CommandLine;
 using SevaKiosk.Tools.Diag;
+using SevaKiosk.Tools.Fleet.Faults;
+using SevaKiosk.Tools.Fleet.Report;
+using SevaKiosk.Tools.Fleet.Watch;
 using SevaKiosk.Tools.Receipt;
 using SevaKiosk.Tools.Trace;
 
 // kioskctl: the vendor's and technician's tool. Every subcommand lives in its own feature folder.
-var root = new RootCommand("SevaKiosk tool for vendors and technicians: diagnose devices, decode traces, render receipts.")
+var root = new RootCommand("SevaKiosk tool for vendors and technicians: diagnose devices, decode traces, render receipts, watch and report on the fleet.")
 {
     DiagCommands.Create(),
     TraceCommands.Create(),
     ReceiptCommands.Create(),
+    WatchCommand.Create(),
+    ReportCommand.Create(),
+    FaultsCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
