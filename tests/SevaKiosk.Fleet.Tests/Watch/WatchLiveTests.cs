@@ -67,7 +67,7 @@ public sealed class WatchLiveTests : IClassFixture<WatchLiveTests.Fleet>
         Assert.Contains("1 silent", output, StringComparison.Ordinal);
         Assert.Contains("1 offline", output, StringComparison.Ordinal);
         Assert.Contains("1 with faults", output, StringComparison.Ordinal);
-        Assert.Contains("silent = nothing heard for 1s", output, StringComparison.Ordinal);
+        Assert.Contains("silent = nothing heard for 1.5s", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace SevaKiosk.Tools.Fleet;
 
-/// <summary>Durations on the command line (<c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>, <c>1h30m</c>, or <c>hh:mm:ss</c>) and in tables (<c>2h 05m</c>).</summary>
+/// <summary>Durations on the command line (<c>500ms</c>, <c>90s</c>, <c>5m</c>, <c>2h</c>, <c>1d</c>, <c>1h30m</c>, or <c>hh:mm:ss</c>) and in tables (<c>2h 05m</c>).</summary>
 internal static class Durations
 {
     public static TimeSpan Parse(string text, string option)
@@ -43,6 +43,13 @@ internal static class Durations
             if (start == i || i == text.Length || !double.TryParse(text.AsSpan(start, i - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
             {
                 return false;
+            }
+
+            if (string.CompareOrdinal(text, i, "ms", 0, 2) == 0)
+            {
+                i += 2;
+                total += TimeSpan.FromMilliseconds(number);
+                continue;
             }
 
             var unit = text[i++];
@@ -87,7 +94,9 @@ internal static class Durations
         }
         else
         {
-            text.Append(CultureInfo.InvariantCulture, $"{(int)span.TotalSeconds}s");
+            // Tenths only below ten seconds, where they matter (a 1.5 s silence limit).
+            var seconds = span.TotalSeconds < 10 ? Math.Floor(span.TotalSeconds * 10) / 10 : Math.Floor(span.TotalSeconds);
+            text.Append(CultureInfo.InvariantCulture, $"{seconds:0.#}s");
         }
 
         return text.ToString();

@@ -106,32 +106,42 @@ internal sealed class FleetStore : IDisposable
     /// Stores a transaction once per TxId: a later revision replaces an earlier one, an equal or older one only counts as
     /// another delivery. Throws <see cref="FleetInputException"/> for amounts finer than a paisa.
     /// </summary>
-    public void UpsertTransaction(TransactionRow tx)
+    public void UpsertTransaction(TransactionRow tx) => UpsertTransactions([tx]);
+
+    /// <summary>
+    /// <see cref="UpsertTransaction"/> for many rows in one commit with prepared statements (an export of a hundred
+    /// thousand rows imports in seconds). An exception while enumerating rolls the whole batch back.
+    /// </summary>
+    public void UpsertTransactions(IEnumerable<TransactionRow> rows) => Run(c =>
     {
-        var amount = Paise(tx.Amount, tx.TxId);
-        var fee = Paise(tx.Fee, tx.TxId);
-        Run(c =>
+        using var transaction = c.BeginTransaction();
+        using var delivered = c.Command("UPDATE transactions SET deliveries = deliveries + 1 WHERE tx_id = $tx", transaction);
+        using var upsert = c.Command("""
+            INSERT INTO transactions(tx_id, machine_id, revision, journal_seq, created_ms, clock_synced, service, amount_paise, fee_paise, currency, status)
+            VALUES ($tx, $m, $rev, $seq, $at, $sync, $svc, $amt, $fee, $cur, $st)
+            ON CONFLICT(tx_id) DO UPDATE SET
+                revision = excluded.revision, journal_seq = excluded.journal_seq, created_ms = excluded.created_ms,
+                clock_synced = excluded.clock_synced, service = excluded.service, amount_paise = excluded.amount_paise,
+                fee_paise = excluded.fee_paise, currency = excluded.currency, status = excluded.status
+            WHERE excluded.revision > transactions.revision
+            """, transaction);
+        using var machine = c.Command("INSERT OR IGNORE INTO machines(machine_id) VALUES ($m)", transaction);
+        foreach (var tx in rows)
         {
-            using var transaction = c.BeginTransaction();
-            c.Command("UPDATE transactions SET deliveries = deliveries + 1 WHERE tx_id = $tx", transaction).With("$tx", tx.TxId).Execute();
-            c.Command("""
-                INSERT INTO transactions(tx_id, machine_id, revision, journal_seq, created_ms, clock_synced, service, amount_paise, fee_paise, currency, status)
-                VALUES ($tx, $m, $rev, $seq, $at, $sync, $svc, $amt, $fee, $cur, $st)
-                ON CONFLICT(tx_id) DO UPDATE SET
-                    revision = excluded.revision, journal_seq = excluded.journal_seq, created_ms = excluded.created_ms,
-                    clock_synced = excluded.clock_synced, service = excluded.service, amount_paise = excluded.amount_paise,
-                    fee_paise = excluded.fee_paise, currency = excluded.currency, status = excluded.status
-                WHERE excluded.revision > transactions.revision
-                """, transaction)
-                .With("$tx", tx.TxId).With("$m", tx.MachineId).With("$rev", tx.Revision).With("$seq", tx.JournalSeq)
-                .With("$at", tx.CreatedAt.ToUnixTimeMilliseconds()).With("$sync", tx.ClockSynced ? 1 : 0)
-                .With("$svc", tx.Service).With("$amt", amount).With("$fee", fee).With("$cur", tx.Currency).With("$st", StatusName(tx.Status))
-                .Execute();
-            c.Command("INSERT OR IGNORE INTO machines(machine_id) VALUES ($m)", transaction).With("$m", tx.MachineId).Execute();
-            transaction.Commit();
-            return 0;
-        });
-    }
+            var amount = Paise(tx.Amount, tx.TxId);
+            var fee = Paise(tx.Fee, tx.TxId);
+            Bind(delivered, ("$tx", tx.TxId)).ExecuteNonQuery();
+            Bind(
+                upsert,
+                ("$tx", tx.TxId), ("$m", tx.MachineId), ("$rev", tx.Revision), ("$seq", tx.JournalSeq), ("$at", tx.CreatedAt.ToUnixTimeMilliseconds()),
+                ("$sync", tx.ClockSynced ? 1 : 0), ("$svc", tx.Service), ("$amt", amount), ("$fee", fee), ("$cur", tx.Currency), ("$st", StatusName(tx.Status)))
+                .ExecuteNonQuery();
+            Bind(machine, ("$m", tx.MachineId)).ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return 0;
+    });
 
     /// <summary>Stores a fault event once (machine, boot, monotonic time, device, code and direction identify it).</summary>
     public void AddFault(FaultMessage fault) => Run(c =>
@@ -251,7 +261,8 @@ internal sealed class FleetStore : IDisposable
         return (faults, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)));
     });
 
-    private static long Paise(decimal rupees, string txId)
+    /// <summary>Rupees as whole paise; throws <see cref="FleetInputException"/> for a finer amount (never rounded).</summary>
+    public static long Paise(decimal rupees, string txId)
     {
         var paise = rupees * 100m;
         if (paise != decimal.Truncate(paise))
@@ -269,6 +280,17 @@ internal sealed class FleetStore : IDisposable
         PaymentStatus.Failed => "failed",
         _ => "not-posted",
     };
+
+    private static SqliteCommand Bind(SqliteCommand command, params (string Name, object Value)[] values)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in values)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
 
     private T Run<T>(Func<SqliteConnection, T> work)
     {

@@ -30,12 +30,11 @@ internal static class DatasetFiles
             throw new FleetInputException($"--from {path}: no such file.");
         }
 
-        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-        {
-            ImportTransactionCsv(store, path);
-            return;
-        }
+        store.UpsertTransactions(path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsv(path) : ReadJsonLines(path));
+    }
 
+    private static IEnumerable<TransactionRow> ReadJsonLines(string path)
+    {
         var number = 0;
         foreach (var line in File.ReadLines(path))
         {
@@ -50,7 +49,7 @@ internal static class DatasetFiles
                 throw new FleetInputException($"{path}:{number}: not a transaction record ({error}).");
             }
 
-            Store(store, TransactionRow.From(record), path, number);
+            yield return Checked(TransactionRow.From(record), path, number);
         }
     }
 
@@ -82,7 +81,7 @@ internal static class DatasetFiles
         }
     }
 
-    private static void ImportTransactionCsv(FleetStore store, string path)
+    private static IEnumerable<TransactionRow> ReadCsv(string path)
     {
         using var reader = File.OpenText(path);
         var columns = new Columns(path, ["txId", "machineId", "createdAt", "amount", "paymentStatus"]);
@@ -107,15 +106,18 @@ internal static class DatasetFiles
                 columns.Optional(fields, "fee") is { } fee ? Number<decimal>(fee, path, line) : 0m,
                 columns.Optional(fields, "currency") ?? "INR",
                 Status(columns.Get(fields, "paymentStatus", line), path, line));
-            Store(store, row, path, line);
+            yield return Checked(row, path, line);
         }
     }
 
-    private static void Store(FleetStore store, TransactionRow row, string path, int line)
+    /// <summary>Refuses a row the store cannot hold exactly, naming its line (the store itself does not know lines).</summary>
+    private static TransactionRow Checked(TransactionRow row, string path, int line)
     {
         try
         {
-            store.UpsertTransaction(row);
+            FleetStore.Paise(row.Amount, row.TxId);
+            FleetStore.Paise(row.Fee, row.TxId);
+            return row;
         }
         catch (FleetInputException ex)
         {

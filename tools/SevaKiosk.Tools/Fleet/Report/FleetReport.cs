@@ -132,7 +132,8 @@ internal static class FleetReport
         _ => 4,
     };
 
-    private static decimal Round(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+    /// <summary>Two decimals, half away from zero, always with both digits (60.00, not 60).</summary>
+    public static decimal Round(decimal value) => decimal.Round(value, 2, MidpointRounding.AwayFromZero) + 0.00m;
 
     private static string[] Where(MachineLocation? location) =>
         location is null ? [Unknown, Unknown, Unknown] : [location.District, location.Block, location.Panchayat];

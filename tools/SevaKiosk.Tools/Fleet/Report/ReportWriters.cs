@@ -49,7 +49,7 @@ internal static class ReportWriters
             cells.Add(unit.Transactions.ToString("N0", Invariant));
             cells.Add(unit.Amount.ToString("N2", Invariant));
             cells.Add(unit.TransactionsPerMachine.ToString("N2", Invariant));
-            cells.Add(unit.ShareOfParent.ToString("0.00", Invariant) + "%");
+            cells.Add(unit.ShareOfParent.ToString(Invariant) + "%");
             cells.Add(unit.RankInParent.ToString(Invariant));
             table.AddRow(cells.Select(c => (Spectre.Console.Rendering.IRenderable)new Markup(c)));
         }
@@ -139,7 +139,7 @@ internal static class ReportWriters
     }
 
     /// <summary>Money always with two decimals (<c>6976114.00</c>), whatever scale the arithmetic left.</summary>
-    public static decimal Money(decimal rupees) => decimal.Round(rupees, 2, MidpointRounding.AwayFromZero) + 0.00m;
+    private static decimal Money(decimal rupees) => FleetReport.Round(rupees);
 
     public static IEnumerable<ReportUnit> Top(FleetReportResult report, int? top) => top is { } n ? report.Units.Take(n) : report.Units;
 }
