@@ -3,6 +3,7 @@ using SevaKiosk.Fleet.Tests.Support;
 using SevaKiosk.Hal.Devices;
 using SevaKiosk.Protocol.Mqtt;
 using SevaKiosk.Testing;
+using Xunit.Abstractions;
 
 namespace SevaKiosk.Fleet.Tests.Report;
 
@@ -17,7 +18,10 @@ public sealed class ReportBrokerTests : IAsyncLifetime
     private const string BassiB = "RJ-JPR-BSI-102";
     private const string Chaksu = "RJ-JPR-CHK-101";
     private readonly TempDirectory _directory = new();
+    private readonly ITestOutputHelper _log;
     private SimulatedFleet _fleet = null!;
+
+    public ReportBrokerTests(ITestOutputHelper log) => _log = log;
 
     private string Store => Path.Combine(_directory.Path, "fleet.db");
 
@@ -108,7 +112,7 @@ public sealed class ReportBrokerTests : IAsyncLifetime
         var root = JsonDocument.Parse(output).RootElement;
         Assert.Equal(("Kanota", "Bassi"), (root.GetProperty("panchayat").GetString(), root.GetProperty("block").GetString()));
         Assert.Equal(["printer.paper.end"], root.GetProperty("active").EnumerateArray().Select(f => f.GetProperty("code").GetString()));
-        Assert.StartsWith("reported state", root.GetProperty("activeSource").GetString(), StringComparison.Ordinal);
+        Assert.Equal("reported-state", root.GetProperty("activeSource").GetString());
         var counters = root.GetProperty("counters").EnumerateArray().ToDictionary(c => c.GetProperty("code").GetString()!);
         Assert.Equal((2, 1, true, "operator-can-clear"), Counter(counters["printer.paper.end"]));
         Assert.Equal((1, 1, false, "technician-needed"), Counter(counters["validator.jam.unsafe"]));
@@ -117,6 +121,7 @@ public sealed class ReportBrokerTests : IAsyncLifetime
         Assert.Equal(("printer.paper.end", "raised"), history[0]); // newest first
 
         var table = await Kioskctl.RunAsync(FaultArgs("--width", "160"));
+        _log.WriteLine(table.Output);
         Assert.Contains("Active now", table.Output, StringComparison.Ordinal);
         Assert.Contains("printer.paper.end on printer → operator-can-clear: Paper roll empty", table.Output, StringComparison.Ordinal);
         Assert.Contains("History (newest first, 5 of 5)", table.Output, StringComparison.Ordinal);

@@ -56,7 +56,7 @@ public sealed class WatchLiveTests : IClassFixture<WatchLiveTests.Fleet>
     public async Task Listening_longer_than_the_silence_limit_puts_the_quiet_machine_first_and_block_filters()
     {
         var (code, output, error) = await Kioskctl.RunAsync(
-            ["watch", .. _fleet.Simulated.BrokerArgs, "--block", "bassi", "--for", "2.5s", "--silent-after", "1.5s", "--width", "220"]);
+            ["watch", .. _fleet.Simulated.BrokerArgs, "--block", "bassi", "--for", "2.5s", "--silent-after", "1.5s", "--width", "160"]);
 
         _log.WriteLine(output);
         Assert.True(code == 0, error + output);
@@ -71,7 +71,7 @@ public sealed class WatchLiveTests : IClassFixture<WatchLiveTests.Fleet>
     }
 
     [Fact]
-    public async Task Without_a_broker_or_with_a_bad_duration_it_says_what_to_fix()
+    public async Task Without_a_broker_with_a_bad_duration_or_a_broker_that_refuses_it_says_what_to_fix()
     {
         var missing = await Kioskctl.RunAsync("watch", "--once");
         Assert.Equal((2, true), (missing.Code, missing.Error.Contains("--broker URL is required", StringComparison.Ordinal)));
@@ -83,6 +83,10 @@ public sealed class WatchLiveTests : IClassFixture<WatchLiveTests.Fleet>
         var refused = await Kioskctl.RunAsync("watch", "--broker", _fleet.Simulated.Broker.Url, "--user", "backend", "--password", "wrong", "--once");
         Assert.Equal(3, refused.Code);
         Assert.Contains("refused", refused.Error, StringComparison.Ordinal);
+
+        var unreachable = await Kioskctl.RunAsync("watch", "--broker", "mqtt://127.0.0.1:1", "--once");
+        Assert.Equal(3, unreachable.Code);
+        Assert.Contains("not reachable", unreachable.Error, StringComparison.Ordinal);
     }
 
     private static string Line(string[] lines, string machine) => lines.Single(l => l.Contains(machine, StringComparison.Ordinal));

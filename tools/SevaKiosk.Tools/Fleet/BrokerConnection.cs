@@ -13,12 +13,15 @@ internal sealed record BrokerConnection(string Url, string? User, string? Passwo
 {
     public const string PasswordVariable = "KIOSKCTL_MQTT_PASSWORD";
 
+    /// <summary>A broker that does not answer the connect within this is reported unreachable (exit code 3).</summary>
+    public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Connects a client. With <paramref name="sessionExpiry"/> above zero the session is persistent (clean start off):
     /// the broker keeps the subscriptions and queues QoS 1 messages while kioskctl is not running.
     /// </summary>
     public async Task<(IMqttClient Client, bool SessionPresent)> ConnectAsync(
-        string clientId, TimeSpan sessionExpiry, Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage, CancellationToken cancellationToken)
+        string clientId, TimeSpan sessionExpiry, Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage, TimeProvider time, CancellationToken cancellationToken)
     {
         var endpoint = BrokerEndpoint.Parse(Url);
         var builder = new MqttClientOptionsBuilder()
@@ -27,8 +30,7 @@ internal sealed record BrokerConnection(string Url, string? User, string? Passwo
             .WithClientId(clientId)
             .WithCleanStart(sessionExpiry <= TimeSpan.Zero)
             .WithSessionExpiryInterval((uint)Math.Clamp(sessionExpiry.TotalSeconds, 0, uint.MaxValue))
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
-            .WithTimeout(TimeSpan.FromSeconds(15));
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30));
         if (User is not null || Password is not null)
         {
             builder.WithCredentials(User ?? clientId, Password);
@@ -43,9 +45,20 @@ internal sealed record BrokerConnection(string Url, string? User, string? Passwo
 
         var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += onMessage;
+        using var deadline = new CancellationTokenSource(ConnectTimeout, time);
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var result = await client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+            MqttClientConnectResult result;
+            try
+            {
+                result = await client.ConnectAsync(builder.Build(), connecting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{endpoint} did not answer within {ConnectTimeout.TotalSeconds:0} s.");
+            }
+
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 throw new BrokerRefusedException($"{endpoint} refused the connection: {result.ResultCode} {result.ReasonString}".TrimEnd());

@@ -63,7 +63,7 @@ internal static class FleetCollector
 
             Interlocked.Exchange(ref lastMessage, time.GetTimestamp());
             return Task.CompletedTask;
-        }, cancellationToken).ConfigureAwait(false);
+        }, time, cancellationToken).ConfigureAwait(false);
 
         using (client)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SevaKiosk.Firmware.Agent.Outbox;
 using SevaKiosk.Protocol.Mqtt;
 
 namespace SevaKiosk.Tools.Fleet;
@@ -323,22 +324,9 @@ internal sealed record StoredMachine(string MachineId, MachineLocation? Location
 /// <summary>One machine's payments in a period: count and sums (posted or pending), and those that failed or were not posted.</summary>
 internal sealed record MachineTotals(long Transactions, decimal Amount, decimal Fees, long NotPosted);
 
-internal static class SqliteCommands
+/// <summary>Runs a statement built with the firmware's <see cref="SqliteCommandExtensions"/> and disposes it.</summary>
+internal static class SqliteStatements
 {
-    public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
-    }
-
-    public static SqliteCommand With(this SqliteCommand command, string name, object? value)
-    {
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
-    }
-
     /// <summary>Runs and disposes the command (a prepared statement is a native resource).</summary>
     public static int Execute(this SqliteCommand command)
     {

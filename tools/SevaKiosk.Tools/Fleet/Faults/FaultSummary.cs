@@ -10,24 +10,16 @@ internal sealed record FaultCounter(
 /// A machine's faults: what is active now (the newest retained reported state is authoritative when the machine sends
 /// one; otherwise the last event per fault decides), counters per device and code, and the event history, newest first.
 /// </summary>
+/// <param name="ActiveAsOf">Stamp of the reported state the active list comes from; null when it was derived from the events.</param>
 internal sealed record FaultSummary(
-    string MachineId, MachineLocation? Location, string? Firmware, IReadOnlyList<FaultMessage> Active, string ActiveSource, IReadOnlyList<FaultCounter> Counters, IReadOnlyList<FaultMessage> History)
+    string MachineId, MachineLocation? Location, string? Firmware, IReadOnlyList<FaultMessage> Active, DateTimeOffset? ActiveAsOf, IReadOnlyList<FaultCounter> Counters, IReadOnlyList<FaultMessage> History)
 {
     public static FaultSummary Build(StoredMachine? machine, string machineId, IReadOnlyList<FaultMessage> history, (IReadOnlyList<FaultMessage> Faults, DateTimeOffset AsOf)? reported)
     {
-        IReadOnlyList<FaultMessage> active;
-        string source;
-        if (reported is { } r)
-        {
-            active = r.Faults;
-            source = "reported state of " + r.AsOf.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            // History is newest first: the first event seen per fault is its current state.
-            active = history.GroupBy(f => (f.Device, f.Code)).Select(g => g.First()).Where(f => f.Active).ToList();
-            source = "the last event of each fault (the machine sends no active list)";
-        }
+        // History is newest first: without a reported list, the first event seen per fault is its current state.
+        var active = reported is { } r
+            ? r.Faults
+            : history.GroupBy(f => (f.Device, f.Code)).Select(g => g.First()).Where(f => f.Active).ToList();
 
         var activeKeys = active.Select(f => (f.Device, f.Code)).ToHashSet();
         var counters = history
@@ -48,6 +40,6 @@ internal sealed record FaultSummary(
             .ThenByDescending(c => c.Raised)
             .ThenBy(c => c.Code, StringComparer.Ordinal)
             .ToList();
-        return new FaultSummary(machineId, machine?.Location, machine?.Firmware, active, source, counters, history);
+        return new FaultSummary(machineId, machine?.Location, machine?.Firmware, active, reported?.AsOf, counters, history);
     }
 }

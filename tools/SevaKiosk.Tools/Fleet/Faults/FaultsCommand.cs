@@ -65,14 +65,17 @@ internal static class FaultsCommand
     private static void WriteTables(FaultSummary summary, IAnsiConsole console, int limit, TimeSpan zone)
     {
         var where = summary.Location is { } l ? $"{l.Panchayat}, {l.Block}, {l.District}" : "location unknown";
+        var source = summary.ActiveAsOf is { } asOf
+            ? $"reported state of {Time(asOf, zone)}"
+            : "the last event of each fault: the machine sends no active list";
         console.MarkupLine($"[bold]{Markup.Escape(summary.MachineId)}[/] · {Markup.Escape(where)} · firmware {Markup.Escape(summary.Firmware ?? "?")}");
         if (summary.Active.Count == 0)
         {
-            console.MarkupLine($"[green]No active faults[/] (from {Markup.Escape(summary.ActiveSource)})");
+            console.MarkupLine($"[green]No active faults[/] (from {Markup.Escape(source)})");
         }
         else
         {
-            console.MarkupLine($"[bold]Active now[/] (from {Markup.Escape(summary.ActiveSource)}):");
+            console.MarkupLine($"[bold]Active now[/] (from {Markup.Escape(source)}):");
             foreach (var f in summary.Active)
             {
                 console.MarkupLine($"  [{Colour(f.Action)}]{Markup.Escape(f.Code)}[/] on {Markup.Escape(f.Device)} → {Markup.Escape(f.Action)}: {Markup.Escape(f.Message)} (since {Time(f.Stamp.Wall, zone)})");
@@ -132,7 +135,8 @@ internal static class FaultsCommand
             json.WriteString("block", summary.Location?.Block);
             json.WriteString("district", summary.Location?.District);
             json.WriteString("firmware", summary.Firmware);
-            json.WriteString("activeSource", summary.ActiveSource);
+            json.WriteString("activeSource", summary.ActiveAsOf is null ? "events" : "reported-state");
+            json.WriteString("activeAsOf", summary.ActiveAsOf?.ToString("O", CultureInfo.InvariantCulture));
             json.WriteStartArray("active");
             foreach (var f in summary.Active)
             {

@@ -66,7 +66,7 @@ internal static class WatchRunner
             }
 
             return Task.CompletedTask;
-        }, cancellationToken).ConfigureAwait(false);
+        }, time, cancellationToken).ConfigureAwait(false);
 
         using (client)
         {
