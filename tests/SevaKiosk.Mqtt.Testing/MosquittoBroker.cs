@@ -61,7 +61,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public static string PasswordOf(string machineId) => "pw-" + machineId;
 
     /// <param name="machines">Machine ids that get a user (username = machine id).</param>
-    public static async Task<MosquittoBroker> StartAsync(IEnumerable<string> machines, TestCertificates? tls = null)
+    /// <param name="passwordFileLines">Ready-made <c>user:$7$...</c> lines appended to the password file (machines provisioned by kioskctl).</param>
+    public static async Task<MosquittoBroker> StartAsync(IEnumerable<string> machines, TestCertificates? tls = null, IEnumerable<string>? passwordFileLines = null)
     {
         var directory = Directory.CreateTempSubdirectory("sevakiosk-mosquitto-");
         var users = machines.Select(m => (User: m, Password: PasswordOf(m))).Append((BackendUser, BackendPassword)).ToList();
@@ -70,6 +71,11 @@ public sealed class MosquittoBroker : IAsyncDisposable
         foreach (var (user, password) in users)
         {
             await RunToolAsync("mosquitto_passwd", "-b", passwordFile, user, password);
+        }
+
+        if (passwordFileLines is not null)
+        {
+            await File.AppendAllLinesAsync(passwordFile, passwordFileLines);
         }
 
         var acl = new StringBuilder();

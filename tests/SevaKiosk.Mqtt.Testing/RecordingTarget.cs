@@ -62,4 +62,10 @@ public sealed class RecordingTarget : IKioskCommandTarget
         Calls.Enqueue("restart");
         return Task.FromResult(CommandResult.Done("restart scheduled"));
     }
+
+    public Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(closePeriod ? "cash-report:z" : "cash-report:x");
+        return Task.FromResult(CommandResult.Done("report"));
+    }
 }

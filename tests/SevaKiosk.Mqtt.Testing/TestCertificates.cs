@@ -72,6 +72,15 @@ public sealed class TestCertificates : IDisposable
         return (certificatePath, keyPath);
     }
 
+    /// <summary>Signs a PKCS#10 request (PEM) as a fleet CA would: subject and requested extensions kept; returns the certificate PEM.</summary>
+    public string SignRequest(string requestPem)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var request = CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+        using var certificate = request.Create(_ca, now.AddHours(-1), now.AddHours(12), RandomNumberGenerator.GetBytes(12));
+        return certificate.ExportCertificatePem();
+    }
+
     public void Dispose()
     {
         _ca.Dispose();

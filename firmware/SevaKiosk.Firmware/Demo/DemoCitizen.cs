@@ -10,13 +10,13 @@ namespace SevaKiosk.Firmware.Demo;
 /// </summary>
 public sealed class DemoCitizen : ICitizenInterface
 {
-    private readonly SimulatedSspValidator _validator;
+    private readonly SimulatedSspValidator? _validator;
     private readonly IReadOnlyList<long> _notes;
     private readonly TextWriter _out;
     private readonly TimeProvider _time;
     private Task? _feeding;
 
-    public DemoCitizen(SimulatedSspValidator validator, IReadOnlyList<long> notes, TextWriter output, TimeProvider time)
+    public DemoCitizen(SimulatedSspValidator? validator, IReadOnlyList<long> notes, TextWriter output, TimeProvider time)
     {
         _validator = validator;
         _notes = notes;
@@ -40,7 +40,11 @@ public sealed class DemoCitizen : ICitizenInterface
     public ValueTask ShowAsync(KioskMessage message, CancellationToken cancellationToken)
     {
         _out.WriteLine($"  Screen [{message.Code}]: {message.Text}");
-        if (message.Code == "insert-notes")
+        if (message.Code == "insert-notes" && _validator is null)
+        {
+            _out.WriteLine($"  Citizen is asked for {string.Join(", ", _notes.Select(n => "₹" + n))} at the validator.");
+        }
+        else if (message.Code == "insert-notes")
         {
             _feeding = Task.Run(() => FeedAsync(cancellationToken), cancellationToken);
         }
@@ -57,14 +61,15 @@ public sealed class DemoCitizen : ICitizenInterface
 
     private async Task FeedAsync(CancellationToken cancellationToken)
     {
+        var validator = _validator!;
         foreach (var note in _notes)
         {
             while (true)
             {
-                var status = _validator.Status;
+                var status = validator.Status;
                 if (status is { Enabled: true, NotePhase: null, Booting: false })
                 {
-                    var result = _validator.InsertNote(note);
+                    var result = validator.InsertNote(note);
                     if (result.Taken)
                     {
                         _out.WriteLine($"  Citizen inserts ₹{note}.");
@@ -77,7 +82,7 @@ public sealed class DemoCitizen : ICitizenInterface
 
             // Wait for this note to leave the path (stacked or handed back) before the next one.
             await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken).ConfigureAwait(false);
-            while (_validator.Status.NotePhase is not null)
+            while (validator.Status.NotePhase is not null)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
             }

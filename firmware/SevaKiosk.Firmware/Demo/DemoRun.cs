@@ -11,6 +11,8 @@ namespace SevaKiosk.Firmware.Demo;
 /// <c>sevakiosk --demo</c>: on simulated hardware a citizen pays the demo ₹850 electricity bill with ₹500, ₹200, ₹100
 /// and ₹50 notes after a ₹2000 note that must come back, gets a Hindi/English receipt from the printer emulator, and
 /// the transaction is published and acknowledged by the backend. Prints a readable account and, last, one JSON line.
+/// With a validator on a port (a simulator on a pty, driven by a test) the citizen asks for the notes on stdout instead
+/// of inserting them; with a broker configured the backend is whatever answers there (<c>sevakiosk-sim backend</c>).
 /// </summary>
 public static class DemoRun
 {
@@ -23,24 +25,22 @@ public static class DemoRun
     /// backend acknowledged the transaction.</returns>
     public static async Task<int> RunAsync(KioskRuntime kiosk, TextWriter output, CancellationToken cancellationToken)
     {
-        if (kiosk.SimulatedValidator is null || kiosk.DemoBackend is null)
-        {
-            await output.WriteLineAsync("The demo needs the simulated validator and the embedded broker: run it with no Validator:Port and no Agent:Broker.").ConfigureAwait(false);
-            return 2;
-        }
-
         await output.WriteLineAsync($"SevaKiosk demo on {kiosk.Kiosk.MachineId} ({kiosk.Kiosk.Panchayat}, {kiosk.Kiosk.Block}, {kiosk.Kiosk.District}); data in {kiosk.DataDirectory}").ConfigureAwait(false);
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             connect.CancelAfter(TimeSpan.FromSeconds(30));
-            await kiosk.DemoBackend.WaitConnectedAsync(connect.Token).ConfigureAwait(false);
+            if (kiosk.DemoBackend is { } backend)
+            {
+                await backend.WaitConnectedAsync(connect.Token).ConfigureAwait(false);
+            }
+
             while (!kiosk.Agent.IsConnected)
             {
                 await Task.Delay(50, connect.Token).ConfigureAwait(false);
             }
         }
 
-        await output.WriteLineAsync($"  Validator {kiosk.Validator.Capabilities?.SerialNumber} ({kiosk.Validator.State}), printer {kiosk.Printer.State}, broker {kiosk.EmbeddedBroker?.Url}, {kiosk.Service.Describe()}.").ConfigureAwait(false);
+        await output.WriteLineAsync($"  Validator {kiosk.Validator.Capabilities?.SerialNumber} ({kiosk.Validator.State}), printer {kiosk.Printer.State}, broker {kiosk.EmbeddedBroker?.Url ?? kiosk.Settings.Agent.Broker}, {kiosk.Service.Describe()}.").ConfigureAwait(false);
         await output.WriteLineAsync($"  Citizen selects {Service} ({BillerId}) and enters K-number {ConsumerNumber}.").ConfigureAwait(false);
         var citizen = new DemoCitizen(kiosk.SimulatedValidator, Notes, output, kiosk.Time);
         var outcome = await kiosk.Engine.RunAsync(new SessionRequest(Service, BillerId, ConsumerNumber, kiosk.Kiosk.Language), citizen, cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,8 @@ public sealed class CashAcceptorJournal : ICashAcceptorObserver
     private readonly KioskJournal _journal;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Guid, string> _sessions = new();
-    private long? _escrowNoteId;
+    // 0 = no note in escrow (journal ids start at 1); a plain long so reads and writes are atomic across threads.
+    private long _escrowNoteId;
 
     public CashAcceptorJournal(KioskJournal journal, ILogger<CashAcceptorJournal>? logger = null)
     {
@@ -27,7 +28,7 @@ public sealed class CashAcceptorJournal : ICashAcceptorObserver
     public event Action<CashAcceptorEvent>? Journaled;
 
     /// <summary>The journal id of the note now in escrow (set when its NOTE_ESCROWED was journaled).</summary>
-    public long? EscrowNoteId => Interlocked.CompareExchange(ref _escrowNoteId, null, null);
+    public long? EscrowNoteId => Volatile.Read(ref _escrowNoteId) is var id and > 0 ? id : null;
 
     public void Bind(Guid cashInTransaction, string sessionId) => _sessions[cashInTransaction] = sessionId;
 
@@ -37,22 +38,22 @@ public sealed class CashAcceptorJournal : ICashAcceptorObserver
         switch (e)
         {
             case NoteEscrowed escrowed when session is not null:
-                _escrowNoteId = _journal.NoteEscrowed(session, escrowed.Note);
+                Volatile.Write(ref _escrowNoteId, _journal.NoteEscrowed(session, escrowed.Note));
                 break;
             case NoteCredited credited:
                 _journal.NoteCredited(credited, session);
-                _escrowNoteId = null;
+                Volatile.Write(ref _escrowNoteId, 0);
                 break;
-            case NoteReturned when _escrowNoteId is { } noteId:
+            case NoteReturned when EscrowNoteId is { } noteId:
                 _journal.NoteReturned(noteId, ((NoteReturned)e).Cause);
-                _escrowNoteId = null;
+                Volatile.Write(ref _escrowNoteId, 0);
                 break;
             case NoteRejected rejected:
                 _journal.NoteRejected(session, rejected.Reason);
                 break;
             case NoteClearedAtPowerUp cleared:
                 _journal.NoteClearedAtPowerUp(cleared);
-                _escrowNoteId = null;
+                Volatile.Write(ref _escrowNoteId, 0);
                 break;
             case CashboxChanged { State: CashboxState.Removed }:
                 _journal.CloseCashboxBatch("cash box removed");

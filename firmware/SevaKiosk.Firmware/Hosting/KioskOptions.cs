@@ -52,6 +52,15 @@ public sealed record ValidatorSettings
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>ID-003: whether the serial adapter echoes what the host sends: <c>auto</c> (learned), <c>on</c> or <c>off</c>.</summary>
+    public string? Echo { get; init; }
+
+    /// <summary>ccTalk: the validator's bus address (default 40, the bill-validator address).</summary>
+    public byte? Address { get; init; }
+
+    /// <summary>ccTalk: <c>simple8</c> (default) or <c>crc16</c>, as the validator is set.</summary>
+    public string? Checksum { get; init; }
+
     /// <summary>
     /// Notes the cash box holds when full, for the fleet's cash-box fill gauge (NV200-class boxes hold roughly 500;
     /// set it from the fitted box's datasheet). Zero or less leaves the fill gauge out.

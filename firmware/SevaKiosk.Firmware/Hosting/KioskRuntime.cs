@@ -9,6 +9,7 @@ using SevaKiosk.Firmware.Receipts;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
+using SevaKiosk.Hal.Io;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Hal.Printers;
 using SevaKiosk.Protocol.EscPos;
@@ -24,7 +25,11 @@ public sealed record KioskRuntimeSettings(
     ValidatorSettings Validator,
     PrinterSettings Printer,
     KioskAgentOptions Agent,
-    SessionOptions Sessions);
+    SessionOptions Sessions)
+{
+    /// <summary>The GPIO pin map (section <c>KioskIo</c>); no pins configured = the simulated board with the reference wiring.</summary>
+    public KioskIoOptions Io { get; init; } = new();
+}
 
 /// <summary>
 /// The running kiosk: journal, broker link, devices, transaction engine, recovery. With no ports and no broker
@@ -35,6 +40,7 @@ public sealed class KioskRuntime : IAsyncDisposable
 {
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
+    private IJournalCommitHook? _commitHook;
 
     private KioskRuntime(KioskRuntimeSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -62,7 +68,15 @@ public sealed class KioskRuntime : IAsyncDisposable
 
     public IReceiptPrinter Printer { get; private set; } = null!;
 
+    public IKioskIo Io { get; private set; } = null!;
+
+    /// <summary>The simulated GPIO when no pin map is configured (tests open the door and pull the cash box here).</summary>
+    public SevaKiosk.Simulator.Devices.Gpio.SimulatedGpioDriver? SimulatedGpio { get; private set; }
+
     public IReceiptOutput Receipts { get; private set; } = null!;
+
+    /// <summary>The printer-backed receipt output (receipts and printouts such as cash reports).</summary>
+    public PrinterReceiptOutput? ReceiptPrinter => Receipts as PrinterReceiptOutput;
 
     public ServiceState Service { get; } = new();
 
@@ -82,9 +96,9 @@ public sealed class KioskRuntime : IAsyncDisposable
     public RecoveryService.Report? Recovery { get; private set; }
 
     /// <summary>Builds and starts everything; returns when the machine is ready for cash (or reports why not).</summary>
-    public static async Task<KioskRuntime> StartAsync(KioskRuntimeSettings settings, ILoggerFactory loggers, Action restart, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<KioskRuntime> StartAsync(KioskRuntimeSettings settings, ILoggerFactory loggers, Action restart, TimeProvider? time = null, IJournalCommitHook? commitHook = null, CancellationToken cancellationToken = default)
     {
-        var runtime = new KioskRuntime(settings, loggers, time ?? TimeProvider.System);
+        var runtime = new KioskRuntime(settings, loggers, time ?? TimeProvider.System) { _commitHook = commitHook };
         try
         {
             await runtime.StartCoreAsync(restart, cancellationToken).ConfigureAwait(false);
@@ -103,7 +117,7 @@ public sealed class KioskRuntime : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         var clock = new SystemMachineClock(Time);
         var bridge = new OutboxBridge(Kiosk.MachineId, clock);
-        Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge]), Time) { MachineId = Kiosk.MachineId };
+        Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge], _commitHook), Time) { MachineId = Kiosk.MachineId };
         _cleanup.Add(() =>
         {
             Journal.Dispose();
@@ -157,6 +171,13 @@ public sealed class KioskRuntime : IAsyncDisposable
         }
 
         Service.Follow(Validator);
+        Io = await CreateIoAsync(ct).ConfigureAwait(false);
+        var io = new KioskIoSupervisor(Io, Journal, Agent, Service, Validator, Time, Loggers.CreateLogger<KioskIoSupervisor>());
+        _cleanup.Add(() =>
+        {
+            io.Dispose();
+            return ValueTask.CompletedTask;
+        });
 
         // Fleet gauges (paper, cash-box fill, today's transactions): sampled on the agent's telemetry timer, and at once
         // when the paper state changes or a transaction commits, so a technician's watch sees it without waiting. The
@@ -203,33 +224,27 @@ public sealed class KioskRuntime : IAsyncDisposable
         log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
     }
 
-    private SspCashAcceptor CreateValidator()
+    private ICashAcceptor CreateValidator()
     {
         var v = Settings.Validator;
-        if (!string.Equals(v.Protocol, "ssp", StringComparison.Ordinal))
-        {
-            throw new DeviceConfigurationException("Validator:Protocol", $"'{v.Protocol}' has no driver in this build (ssp)");
-        }
-
-        var options = new SspOptions
-        {
-            AcceptedNotes = v.AcceptedNotes,
-            Encrypted = v.Encrypted,
-            FixedKey = v.FixedKey is { } key ? Convert.ToUInt64(key, 16) : Protocol.Ssp.SspCipher.DefaultFixedKey,
-            PollInterval = v.PollInterval,
-        };
-        var logger = Loggers.CreateLogger<SspCashAcceptor>();
         if (!string.IsNullOrWhiteSpace(v.Port))
         {
-            var validator = SspCashAcceptor.OpenSerial(v.Port, options, v.Serial is null ? null : SerialSettings.Parse(v.Serial), Time, logger);
+            var validator = ValidatorFactory.OpenSerial(v, Time, Loggers);
             _cleanup.Add(() => validator.DisposeAsync());
             return validator;
+        }
+
+        if (v.Protocol != "ssp")
+        {
+            // The in-process simulator speaks SSP; other protocols run their simulator on a pty
+            // (sevakiosk-sim device validator --protocol PROTOCOL --pty) with Validator:Port set to it.
+            throw new DeviceConfigurationException("Validator:Port", $"required for {v.Protocol}: the built-in simulated validator speaks SSP");
         }
 
         var (host, device) = FullDuplexStream.CreatePair();
         SimulatedValidator = new SimulatedSspValidator(new SspValidatorOptions { ChannelValues = v.SimulatedChannels }, Time);
         var serving = Task.Run(() => SimulatedValidator.RunAsync(device, _stop.Token));
-        var driver = new SspCashAcceptor(StreamLinkFactory.Fixed(host), options, Time, logger);
+        var driver = new SspCashAcceptor(StreamLinkFactory.Fixed(host), ValidatorFactory.SspOptions(v), Time, Loggers.CreateLogger<SspCashAcceptor>());
         _cleanup.Add(async () =>
         {
             await driver.DisposeAsync().ConfigureAwait(false);
@@ -237,6 +252,30 @@ public sealed class KioskRuntime : IAsyncDisposable
             await SimulatedValidator.DisposeAsync().ConfigureAwait(false);
         });
         return driver;
+    }
+
+    private async Task<IKioskIo> CreateIoAsync(CancellationToken ct)
+    {
+        var options = Settings.Io;
+        System.Device.Gpio.GpioController gpio;
+        if (options.Door.Pin >= 0 || options.CashBox.Pin >= 0 || options.ValidatorRelay.Pin >= 0)
+        {
+            gpio = new System.Device.Gpio.GpioController();
+        }
+        else
+        {
+            // The reference wiring on a simulated header: door closed (reed switch pulls low), cash box in.
+            options = KioskIoOptions.ReferenceWiring;
+            SimulatedGpio = new SevaKiosk.Simulator.Devices.Gpio.SimulatedGpioDriver();
+            SimulatedGpio.Drive(options.Door.Pin, System.Device.Gpio.PinValue.Low);
+            SimulatedGpio.Drive(options.CashBox.Pin, System.Device.Gpio.PinValue.Low);
+            gpio = new System.Device.Gpio.GpioController(SimulatedGpio);
+        }
+
+        var board = new KioskIoBoard(gpio, options, Time, shouldDispose: true);
+        _cleanup.Add(() => board.DisposeAsync());
+        await board.StartAsync(ct).ConfigureAwait(false);
+        return board;
     }
 
     private EscPosPrinter CreatePrinter(out IReceiptImages images)

@@ -203,9 +203,13 @@ public sealed partial class KioskJournal : IDisposable
     {
         _db.Commit(tx =>
         {
-            _db.CreateCommand(tx, "UPDATE cashbox_batches SET closed_at=$at, close_reason=$reason WHERE closed_at IS NULL")
-                .With("$at", Now()).With("$reason", reason).Run();
-            Append(tx, null, "CASHBOX_BATCH_CLOSED", new { reason });
+            // The stacker sensor and the cash-box switch both report a removal: the batch closes once.
+            if (_db.CreateCommand(tx, "UPDATE cashbox_batches SET closed_at=$at, close_reason=$reason WHERE closed_at IS NULL")
+                .With("$at", Now()).With("$reason", reason).Run() > 0)
+            {
+                Append(tx, null, "CASHBOX_BATCH_CLOSED", new { reason });
+            }
+
             return 0;
         });
     }

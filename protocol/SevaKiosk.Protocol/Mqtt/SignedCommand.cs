@@ -51,8 +51,14 @@ public static class CommandTypes
     /// <summary>Restart the firmware after the reply has been sent.</summary>
     public const string Restart = "restart";
 
+    /// <summary>
+    /// X or Z cash report in the reply's result. Args: <c>kind</c> (<c>x</c>: interim, changes nothing; <c>z</c>: closes
+    /// the period), optional <c>print</c> (<c>true</c> also prints it on the receipt printer).
+    /// </summary>
+    public const string CashReport = "cash-report";
+
     public static IReadOnlyList<string> All { get; } =
-        [OutOfService, InService, SetConfig, RequestStatus, ReprintLastReceipt, SelfTest, Restart];
+        [OutOfService, InService, SetConfig, RequestStatus, ReprintLastReceipt, SelfTest, Restart, CashReport];
 }
 
 /// <summary><c>cmd/reply</c> (QoS 1): exactly one per received command message, valid or not.</summary>

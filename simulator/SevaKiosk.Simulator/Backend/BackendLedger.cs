@@ -127,6 +127,17 @@ public sealed class BackendLedger : IDisposable
         }
     }
 
+    /// <summary>Payments recorded so far (approval references continue from here after a restart).</summary>
+    public long PaymentCount()
+    {
+        lock (_gate)
+        {
+            using var query = _connection.CreateCommand();
+            query.CommandText = "SELECT COUNT(*) FROM payments";
+            return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Distinct transactions applied, and deliveries received (duplicates included).</summary>
     public (long Transactions, long Deliveries) Counts()
     {

@@ -32,6 +32,9 @@ public sealed class DemoBackend : IAsyncDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         Ledger = new BackendLedger(options.LedgerPath);
+
+        // A biller approval reference is unique: a backend restarted on the same ledger continues the numbering.
+        _paymentNumber = Ledger.PaymentCount();
     }
 
     /// <summary>Something the backend did, for the CLI's JSON lines and for tests.</summary>

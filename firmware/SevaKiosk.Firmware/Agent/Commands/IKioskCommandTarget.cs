@@ -30,6 +30,12 @@ public interface IKioskCommandTarget
     /// after the restart if not before.
     /// </summary>
     Task<CommandResult> RestartAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The X report (interim) or, with <paramref name="closePeriod"/>, the Z report that closes the accounting period;
+    /// its figures in the result, and printed on the receipt printer when <paramref name="print"/> is set.
+    /// </summary>
+    Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken);
 }
 
 /// <summary>The firmware's answer to a command.</summary>

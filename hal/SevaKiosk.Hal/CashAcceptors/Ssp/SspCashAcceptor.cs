@@ -31,7 +31,6 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
     private Note? _escrow;
     private Note? _accepted;
     private (Note Note, ReturnCause Cause)? _returning;
-    private DateTimeOffset _lastFraud;
 
     public SspCashAcceptor(IByteLinkFactory link, SspOptions options, TimeProvider? time = null, ILogger<SspCashAcceptor>? logger = null)
         : base(link, options, time, logger)
@@ -180,7 +179,10 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
             return;
         }
 
+        // From here the note is "returning", not "in escrow": left in _escrow, the poll that brings REJECTED would
+        // find it still escrowed and decide (and journal) the same note a second time.
         _returning = (note, cause);
+        _escrow = null;
         var reply = await CommandAsync(SspCommand.Reject, cancellationToken).ConfigureAwait(false);
         if (reply.Span[0] == (byte)SspGenericResponse.CommandCannotBeProcessed)
         {
