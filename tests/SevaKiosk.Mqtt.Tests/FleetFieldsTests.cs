@@ -109,6 +109,15 @@ public sealed class FleetFieldsTests : IAsyncLifetime
         Assert.All(batches, b => Assert.Equal(2, b.Samples.Count)); // the failing source is left out, the others still go
         Assert.Equal([0L, 1, 2], batches.Select(b => b.Seq));
 
+        // The fleet gauges also live in the retained reported state, rewritten only when a value changed.
+        await Wait.UntilAsync(() => RetainedReported()?.Gauges?.GetValueOrDefault(FleetMetrics.CashboxNotes) == 12, TimeSpan.FromSeconds(10), "the gauges in the reported state");
+        Assert.Equal(FleetMetrics.PaperCode.NearEnd, RetainedReported()!.Gauges![FleetMetrics.PrinterPaper]);
+        var written = agent.ReportedState;
+        agent.RequestTelemetrySample();
+        time.Advance(TimeSpan.Zero);
+        await Wait.UntilAsync(() => Batches().Count == 4, TimeSpan.FromSeconds(10), "a batch with the same values");
+        Assert.Same(written, agent.ReportedState); // same values: no durable rewrite, no publish
+
         List<TelemetryBatch> Batches() => monitor.On(_topics.Telemetry).Select(m => KioskJson.Deserialize<TelemetryBatch>(m.Payload)).OrderBy(b => b.Seq).ToList();
     }
 

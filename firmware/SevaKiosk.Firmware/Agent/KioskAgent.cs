@@ -93,7 +93,7 @@ public sealed class KioskAgent : IAsyncDisposable
             options, Topics, new CommandLog(_storage), _outbox, target, _reported, _desired,
             () => _pump.Status, AgentCounters, _fleetKey, _clock, _time, _pump.Wake, _logger));
         _telemetry = new TelemetryRecorder(_outbox, _values, Topics, _clock, options, _pump.Wake);
-        _sampler = new TelemetrySampler(_telemetry, _clock, _time, options.TelemetryInterval, _logger);
+        _sampler = new TelemetrySampler(_telemetry, _clock, _time, options.TelemetryInterval, _logger, KeepGauges);
         Backend = new BackendClient(_link, Topics, options, _time, _logger);
         _meta = new MetaMessage { MachineId = options.MachineId, FirmwareVersion = options.FirmwareVersion, ConfigVersion = 0, Location = options.Location, Stamp = _clock.Now() };
 
@@ -193,6 +193,36 @@ public sealed class KioskAgent : IAsyncDisposable
 
     /// <summary>A gauge changed: samples every telemetry source soon, on the sampler's thread (the caller does not wait).</summary>
     public void RequestTelemetrySample() => _sampler.RequestSample();
+
+    /// <summary>
+    /// Keeps the fleet gauges in the retained reported state, written (durably, and published) only when a value changed:
+    /// a monitor that starts later sees paper, cash box and today's transactions at once.
+    /// </summary>
+    private void KeepGauges(IReadOnlyList<TelemetrySample> samples)
+    {
+        var gauges = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var sample in samples.Where(s => FleetMetrics.IsGauge(s.Name)))
+        {
+            gauges[sample.Name] = sample.Value;
+        }
+
+        var known = _reported.Current.Gauges;
+        if (gauges.Count == 0 || (known is not null && gauges.All(g => known.TryGetValue(g.Key, out var value) && value.Equals(g.Value))))
+        {
+            return;
+        }
+
+        _reported.Update(s =>
+        {
+            var merged = new Dictionary<string, double>(s.Gauges ?? new Dictionary<string, double>(), StringComparer.Ordinal);
+            foreach (var (name, value) in gauges)
+            {
+                merged[name] = value;
+            }
+
+            return s with { Gauges = merged };
+        });
+    }
 
     /// <summary>Queues a fault raised or cleared, and keeps the reported state's list of active faults (retained) in step.</summary>
     public FaultMessage ReportFault(DeviceFault fault, bool active)

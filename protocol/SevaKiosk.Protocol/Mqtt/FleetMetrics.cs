@@ -31,6 +31,9 @@ public static class FleetMetrics
         new(AmountToday, "INR", "amount paid to billers since local midnight"),
     ];
 
+    /// <summary>True for the gauge names above (kept in <see cref="ReportedState.Gauges"/> as well as sent in telemetry).</summary>
+    public static bool IsGauge(string name) => name is PrinterPaper or CashboxNotes or CashboxFill or TransactionsToday or AmountToday;
+
     /// <summary>Values of <see cref="PrinterPaper"/>. The order matches the HAL's <c>PaperState</c>.</summary>
     public static class PaperCode
     {

@@ -46,5 +46,12 @@ public sealed record ReportedState
     /// </summary>
     public IReadOnlyList<FaultMessage>? ActiveFaults { get; init; }
 
+    /// <summary>
+    /// The latest value of each <see cref="FleetMetrics"/> gauge (paper, cash box, today's transactions), updated when one
+    /// changes, so a monitor that starts later sees them without waiting for the next telemetry batch. Absent from
+    /// firmware that does not report it.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Gauges { get; init; }
+
     public required MachineStamp Stamp { get; init; }
 }

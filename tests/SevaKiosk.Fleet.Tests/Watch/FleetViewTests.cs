@@ -85,6 +85,29 @@ public sealed class FleetViewTests
     }
 
     [Fact]
+    public void Gauges_come_from_the_retained_reported_state_until_newer_telemetry_arrives()
+    {
+        var view = new FleetView();
+        var reported = new ReportedState
+        {
+            MachineId = "m-1",
+            Version = 0,
+            InService = true,
+            Gauges = new Dictionary<string, double> { [FleetMetrics.PrinterPaper] = FleetMetrics.PaperCode.NearEnd, [FleetMetrics.CashboxFill] = 40 },
+            Stamp = Stamp(Start.AddMinutes(-30), monotonicMs: 50_000),
+        };
+        view.Apply(new ReportedReceived(reported, Start, true));
+        var row = view.Snapshot(Start, Start, SilentAfter).Single();
+        Assert.Equal((FleetMetrics.PaperCode.NearEnd, 40.0), (row.Paper, row.CashboxFill));
+
+        view.Apply(Telemetry("m-1", seq: 3, monotonicMs: 40_000, sentAt: Start.AddMinutes(-40), receivedAt: Start.AddSeconds(1), paper: FleetMetrics.PaperCode.Ok)); // replayed, older
+        Assert.Equal(FleetMetrics.PaperCode.NearEnd, view.Snapshot(Start, Start, SilentAfter).Single().Paper);
+        view.Apply(Telemetry("m-1", seq: 9, monotonicMs: 90_000, sentAt: Start, receivedAt: Start.AddSeconds(2), paper: FleetMetrics.PaperCode.Out));
+        row = view.Snapshot(Start.AddSeconds(3), Start, SilentAfter).Single();
+        Assert.Equal((FleetMetrics.PaperCode.Out, 40.0), (row.Paper, row.CashboxFill));
+    }
+
+    [Fact]
     public void Block_filter_ignores_case_and_machines_without_location_fall_out_of_it()
     {
         var view = new FleetView();

@@ -15,12 +15,15 @@ public sealed class TelemetrySampler : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
+    private readonly Action<IReadOnlyList<TelemetrySample>>? _sampled;
     private readonly Lock _gate = new();
     private readonly List<Func<MachineStamp, IEnumerable<TelemetrySample>>> _sources = [];
     private ITimer? _timer;
 
-    public TelemetrySampler(TelemetryRecorder recorder, IMachineClock clock, TimeProvider time, TimeSpan interval, ILogger logger)
+    /// <param name="sampled">Called with every recorded batch's samples (the agent keeps the fleet gauges in the reported state).</param>
+    public TelemetrySampler(TelemetryRecorder recorder, IMachineClock clock, TimeProvider time, TimeSpan interval, ILogger logger, Action<IReadOnlyList<TelemetrySample>>? sampled = null)
     {
+        _sampled = sampled;
         _recorder = recorder;
         _clock = clock;
         _time = time;
@@ -80,7 +83,14 @@ public sealed class TelemetrySampler : IDisposable
             }
         }
 
-        return samples.Count == 0 ? null : _recorder.Record(samples);
+        if (samples.Count == 0)
+        {
+            return null;
+        }
+
+        var batch = _recorder.Record(samples);
+        _sampled?.Invoke(samples);
+        return batch;
     }
 
     public void Stop()

@@ -12,6 +12,8 @@ namespace SevaKiosk.Tools.Fleet.Watch;
 /// still looks alive); a retained one only at its own stamp, since it may have sat on the broker for days.</para>
 /// <para>Status: a status with a lower birth sequence than the one shown is a late will from an older connection and is
 /// ignored.</para>
+/// <para>Gauges (paper, cash box, today's transactions): from the reported state (retained, current when written) and
+/// from telemetry, whichever the machine stamped later.</para>
 /// <para>Faults: the reported state's list (retained, current when it was written) replaces what is known; live
 /// fault messages add and remove in between.</para>
 /// </remarks>
@@ -124,6 +126,11 @@ internal sealed class FleetView
                         _faultsAsOf = state.Stamp.Wall;
                     }
 
+                    foreach (var (name, value) in state.Gauges ?? new Dictionary<string, double>())
+                    {
+                        Gauge(new TelemetrySample(name, value, string.Empty, state.Stamp.MonotonicMs), state.Stamp);
+                    }
+
                     break;
                 case FaultReceived { Fault: var fault } received:
                     Seen(received, fault.Stamp);
@@ -144,10 +151,7 @@ internal sealed class FleetView
                     Seen(received, batch.Stamp);
                     foreach (var sample in batch.Samples)
                     {
-                        if (!_gauges.TryGetValue(sample.Name, out var known) || Newer(batch.Stamp, known.Stamp))
-                        {
-                            _gauges[sample.Name] = (sample, batch.Stamp);
-                        }
+                        Gauge(sample, batch.Stamp);
                     }
 
                     break;
@@ -200,6 +204,15 @@ internal sealed class FleetView
                 Gauge(FleetMetrics.AmountToday),
                 Firmware,
                 urgency);
+        }
+
+        /// <summary>Keeps a gauge value unless a newer one is known (a telemetry replay or an old retained document).</summary>
+        private void Gauge(TelemetrySample sample, MachineStamp stamp)
+        {
+            if (!_gauges.TryGetValue(sample.Name, out var known) || Newer(stamp, known.Stamp))
+            {
+                _gauges[sample.Name] = (sample, stamp);
+            }
         }
 
         private double? Gauge(string name) => _gauges.TryGetValue(name, out var gauge) ? gauge.Sample.Value : null;
