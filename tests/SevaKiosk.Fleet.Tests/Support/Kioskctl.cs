@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SevaKiosk.Tools;
 using SevaKiosk.Tools.Fleet.Faults;
 using SevaKiosk.Tools.Fleet.Report;
 using SevaKiosk.Tools.Fleet.Watch;
@@ -13,7 +14,7 @@ public static class Kioskctl
         var root = new RootCommand { WatchCommand.Create(), ReportCommand.Create(), FaultsCommand.Create() };
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var code = await CommandLineRun.InvokeAsync(root, args, new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -7,8 +7,8 @@ namespace SevaKiosk.Tools.Fleet;
 /// <summary>What the fleet commands share: exit codes for failures a user can act on, and the console they draw on.</summary>
 internal static class FleetCommand
 {
-    /// <summary>Bad option, file or data: the message says what to fix.</summary>
-    public const int BadInput = 2;
+    /// <summary>Bad option, file or data: the message says what to fix (the same code as a usage error).</summary>
+    public const int BadInput = CommandLineRun.UsageError;
 
     /// <summary>The broker could not be reached, or refused the connection or a subscription.</summary>
     public const int BrokerUnreachable = 3;
