@@ -152,4 +152,9 @@ public sealed class KioskCommandTarget : IKioskCommandTarget
         _restart();
         return Task.FromResult(CommandResult.Done("restarting"));
     }
+
+    public Task<CommandResult> UpdateFirmwareAsync(FirmwareUpdateRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Runtime.Updates is { } updates
+            ? updates.Accept(request)
+            : CommandResult.Refuse("over-the-air updates are off: this firmware does not run from a flashed slot layout, or no vendor key is pinned"));
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Engine;
 using SevaKiosk.Hal.Io;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Protocol.EscPos;
 
@@ -59,6 +60,7 @@ public static partial class KioskConfiguration
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
         [KioskIoOptions.Section] = typeof(KioskIoOptions),
+        [UpdateOptions.Section] = typeof(UpdateOptions),
         ["Logging"] = null,
 
         // Written by `kioskctl provision`: fingerprints and where each port came from, for people and fleet tools only.
@@ -135,6 +137,7 @@ public static partial class KioskConfiguration
         var agent = Bind<KioskAgentOptions>(configuration, "Agent");
         var sessions = Bind<SessionOptions>(configuration, "Sessions");
         var io = Bind<KioskIoOptions>(configuration, KioskIoOptions.Section);
+        var updates = Bind<UpdateOptions>(configuration, UpdateOptions.Section);
 
         if (ReadSecret(configuration, "Agent:PasswordFile", configDirectory) is { } password)
         {
@@ -167,7 +170,12 @@ public static partial class KioskConfiguration
         CheckAgent(agent);
         CheckSessions(sessions);
         CheckIo(io);
-        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions) { Io = io };
+        if (updates.Validate() is [var problem, ..])
+        {
+            throw new KioskConfigurationException(problem.Split(' ')[0], problem);
+        }
+
+        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions) { Io = io, Updates = updates };
     }
 
     /// <summary>

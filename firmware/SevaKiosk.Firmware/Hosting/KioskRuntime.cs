@@ -6,6 +6,7 @@ using SevaKiosk.Firmware.Agent.Broker;
 using SevaKiosk.Firmware.Engine;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Firmware.Receipts;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
@@ -29,6 +30,9 @@ public sealed record KioskRuntimeSettings(
 {
     /// <summary>The GPIO pin map (section <c>KioskIo</c>); no pins configured = the simulated board with the reference wiring.</summary>
     public KioskIoOptions Io { get; init; } = new();
+
+    /// <summary>Over-the-air updates (section <c>Updates</c>); they run only when the firmware runs from a slot layout.</summary>
+    public UpdateOptions Updates { get; init; } = new();
 }
 
 /// <summary>
@@ -36,11 +40,13 @@ public sealed record KioskRuntimeSettings(
 /// configured it composes the simulated validator and printer in-process, the embedded MQTT broker on loopback and
 /// the demo backend, so a fresh checkout runs with no hardware and no configuration.
 /// </summary>
-public sealed class KioskRuntime : IAsyncDisposable
+public sealed partial class KioskRuntime : IAsyncDisposable
 {
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
     private IJournalCommitHook? _commitHook;
+    private readonly CancellationTokenSource _background = new();
+    private Task _pendingPayments = Task.CompletedTask;
 
     private KioskRuntime(KioskRuntimeSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -115,6 +121,7 @@ public sealed class KioskRuntime : IAsyncDisposable
     {
         var log = Loggers.CreateLogger("SevaKiosk.Runtime");
         Directory.CreateDirectory(DataDirectory);
+        BootUpdates(restart, log);
         var clock = new SystemMachineClock(Time);
         var bridge = new OutboxBridge(Kiosk.MachineId, clock);
         Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge], _commitHook), Time) { MachineId = Kiosk.MachineId };
@@ -219,9 +226,40 @@ public sealed class KioskRuntime : IAsyncDisposable
             await Task.Delay(Settings.Validator.PollInterval * 3, Time, ct).ConfigureAwait(false);
         }
 
-        Recovery = await new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>())
-            .RecoverAsync(reported, ct).ConfigureAwait(false);
+        var recovery = new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>());
+        Recovery = await recovery.RecoverAsync(reported, ct).ConfigureAwait(false);
+        _pendingPayments = ResolvePendingPaymentsLoopAsync(recovery, log);
         log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
+        ConfirmUpdates();
+    }
+
+    /// <summary>
+    /// A payment whose outcome is unknown (a post that timed out) is queried again every
+    /// <see cref="SessionOptions.PendingPaymentQueryInterval"/> while the kiosk runs, never re-posted under a new id.
+    /// </summary>
+    private async Task ResolvePendingPaymentsLoopAsync(RecoveryService recovery, ILogger log)
+    {
+        using var timer = new PeriodicTimer(Settings.Sessions.PendingPaymentQueryInterval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_background.Token).ConfigureAwait(false))
+            {
+                if (Engine.Busy)
+                {
+                    continue; // the backend link is the citizen's now
+                }
+
+                var resolved = await recovery.ResolvePendingPaymentsAsync(_background.Token).ConfigureAwait(false);
+                if (resolved > 0)
+                {
+                    log.LogInformation("Resolved {Count} pending payment(s) by query", resolved);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private ICashAcceptor CreateValidator()
@@ -344,6 +382,9 @@ public sealed class KioskRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _background.CancelAsync().ConfigureAwait(false);
+        await _pendingPayments.ConfigureAwait(false);
+
         // Reverse start order: devices stop (their last events still reach the journal), then the agent says
         // offline, then the backend and broker go, and the journal closes last.
         for (var i = _cleanup.Count - 1; i >= 0; i--)
@@ -361,5 +402,6 @@ public sealed class KioskRuntime : IAsyncDisposable
 
         _cleanup.Clear();
         _stop.Dispose();
+        _background.Dispose();
     }
 }

@@ -57,8 +57,16 @@ public static class CommandTypes
     /// </summary>
     public const string CashReport = "cash-report";
 
+    /// <summary>
+    /// Over-the-air firmware update. Args: <c>url</c> (http or https, of a bundle made by <c>kioskctl bundle</c>),
+    /// <c>sha256</c> (64 hex digits, of the bundle file) and <c>version</c> (the version its signed manifest must carry).
+    /// The reply says whether the job was accepted; how it ends (committed, rolled back and why) follows as faults and
+    /// journal events.
+    /// </summary>
+    public const string Update = "update";
+
     public static IReadOnlyList<string> All { get; } =
-        [OutOfService, InService, SetConfig, RequestStatus, ReprintLastReceipt, SelfTest, Restart, CashReport];
+        [OutOfService, InService, SetConfig, RequestStatus, ReprintLastReceipt, SelfTest, Restart, CashReport, Update];
 }
 
 /// <summary><c>cmd/reply</c> (QoS 1): exactly one per received command message, valid or not.</summary>

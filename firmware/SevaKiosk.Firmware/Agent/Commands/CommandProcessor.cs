@@ -233,6 +233,16 @@ internal sealed class CommandProcessor : IDisposable
                 return FromResult(command, await _target.CashReportAsync(kind == "z", print == "true", cancellationToken).ConfigureAwait(false));
             }
 
+            case CommandTypes.Update:
+            {
+                if (!FirmwareUpdateRequest.TryParse(command.CmdId, args, out var request, out var problem))
+                {
+                    return Reject(command.CmdId, RejectReasons.InvalidArguments, problem);
+                }
+
+                return FromResult(command, await _target.UpdateFirmwareAsync(request, cancellationToken).ConfigureAwait(false));
+            }
+
             default:
                 return Reject(command.CmdId, RejectReasons.UnknownType, command.Type);
         }
