@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MQTTnet;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Hosting;
-using SevaKiosk.Mqtt.Tests.Infrastructure;
+using SevaKiosk.Mqtt.Testing;
 using SevaKiosk.Protocol.Mqtt;
 using SevaKiosk.Provision.Tests.Infrastructure;
 using SevaKiosk.Tools.Provision;

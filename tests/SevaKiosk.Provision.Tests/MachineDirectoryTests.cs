@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using SevaKiosk.Mqtt.Tests.Infrastructure;
+using SevaKiosk.Mqtt.Testing;
 using SevaKiosk.Printer.Tests.Cli;
 using SevaKiosk.Provision.Tests.Infrastructure;
 using SevaKiosk.Tools.Provision;

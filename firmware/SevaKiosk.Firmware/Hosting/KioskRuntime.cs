@@ -133,6 +133,7 @@ public sealed partial class KioskRuntime : IAsyncDisposable
 
         var agentOptions = Settings.Agent;
         agentOptions.MachineId = Kiosk.MachineId;
+        agentOptions.Location ??= new Protocol.Mqtt.MachineLocation(Kiosk.Panchayat, Kiosk.Block, Kiosk.District);
         agentOptions.DatabasePath = Journal.Database.Path;
         if (string.IsNullOrWhiteSpace(agentOptions.Broker))
         {
@@ -184,6 +185,14 @@ public sealed partial class KioskRuntime : IAsyncDisposable
             io.Dispose();
             return ValueTask.CompletedTask;
         });
+
+        // Fleet gauges (paper, cash-box fill, today's transactions): sampled on the agent's telemetry timer, and at once
+        // when the paper state changes or a transaction commits, so a technician's watch sees it without waiting. The
+        // first timer sample ran before the devices existed, so ask for one now.
+        Agent.AddTelemetrySource(stamp => FleetGauges.Sample(this, stamp));
+        Printer.StatusChanged += (_, _) => Agent.RequestTelemetrySample();
+        Journal.TransactionsCommitted += Agent.RequestTelemetrySample;
+        Agent.RequestTelemetrySample();
         var fonts = ReceiptFonts.Load();
         _cleanup.Add(() =>
         {

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>A plain MQTTnet client that records what it receives on some filters, and can publish (a test's hands on the broker).</summary>
 public sealed class Observer : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using SevaKiosk.Firmware.Agent.Commands;
 
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>A command target that behaves like a small kiosk: it keeps service mode and configuration and records every call.</summary>
 public sealed class RecordingTarget : IKioskCommandTarget

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>
 /// A throw-away CA and a broker certificate it signed (for 127.0.0.1 and localhost), written as PEM files, made with

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using SevaKiosk.Protocol.Mqtt;
 
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>
 /// A real Mosquitto (Debian package) for one test: a generated config on free loopback ports, a password file made with

@@ -1,4 +1,4 @@
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>Polls a condition on the real clock (integration tests against real sockets and processes only).</summary>
 public static class Wait

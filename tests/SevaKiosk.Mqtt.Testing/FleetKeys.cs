@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using SevaKiosk.Protocol.Mqtt;
 
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>A fleet command key pair for a test, and signed commands made with it.</summary>
 public sealed class FleetKeys : IDisposable

@@ -1,7 +1,7 @@
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Protocol.Mqtt;
 
-namespace SevaKiosk.Mqtt.Tests.Infrastructure;
+namespace SevaKiosk.Mqtt.Testing;
 
 /// <summary>Agent options with test-sized timings, a database in a temp folder, and transaction records.</summary>
 public static class TestAgents
