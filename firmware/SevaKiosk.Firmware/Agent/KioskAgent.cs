@@ -47,6 +47,8 @@ public sealed class KioskAgent : IAsyncDisposable
     private readonly ECDsa _fleetKey;
     private readonly Channel<Func<CancellationToken, Task>> _inbox = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _retainedLatest = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _retainedGate = new(1, 1);
     private readonly Lock _metaGate = new();
     private Task _inboxLoop = Task.CompletedTask;
     private MetaMessage _meta;
@@ -439,6 +441,9 @@ public sealed class KioskAgent : IAsyncDisposable
     /// <summary>Retained state is re-published at every connect, so a failure here loses nothing.</summary>
     private void PublishRetainedInBackground(string topic, byte[] payload)
     {
+        // Changes come in bursts (a fault raised and cleared in one poll). Publishes go one at a time and each sends the
+        // newest snapshot of its topic, so the broker's retained copy can never end on an older state than the last.
+        _retainedLatest[topic] = payload;
         if (!_link.IsConnected)
         {
             return;
@@ -448,11 +453,27 @@ public sealed class KioskAgent : IAsyncDisposable
         {
             try
             {
-                await PublishRetainedAsync(topic, payload, _stop.Token).ConfigureAwait(false);
+                await _retainedGate.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_retainedLatest.TryRemove(topic, out var latest))
+                {
+                    await PublishRetainedAsync(topic, latest, _stop.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is AgentNotConnectedException or TimeoutException or OperationCanceledException or ObjectDisposedException)
             {
                 // Published again after the next connect.
+            }
+            finally
+            {
+                _retainedGate.Release();
             }
         });
     }
