@@ -85,6 +85,11 @@ public sealed partial class KioskJournal
             {
                 Append(tx, null, "TRANSACTION_ACKNOWLEDGED", new { txId });
             }
+            else
+            {
+                // The ack of a later revision (or a redelivery): nothing changes, but fault injection can name it.
+                _db.NameStep("ACK_REPEATED");
+            }
 
             return 0;
         });
