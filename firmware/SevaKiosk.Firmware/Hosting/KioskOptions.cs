@@ -52,6 +52,12 @@ public sealed record ValidatorSettings
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long to wait for each reply before repeating the command; empty = the driver's default (200 ms). A slow
+    /// USB-serial adapter on a busy board (or a simulator on a loaded test machine) may need more.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; init; }
+
     /// <summary>ccTalk: the validator's bus address (default 40, the bill-validator address).</summary>
     public byte? Address { get; init; }
 
