@@ -28,7 +28,7 @@ public sealed class CrashAtEveryCommitTests(CrashRig rig, ITestOutputHelper outp
     public async Task Killed_after_any_journal_step_the_kiosk_recovers_with_every_note_in_one_transaction_counted_once_and_acknowledged()
     {
         var reference = await rig.ReferenceRunAsync();
-        Assert.True(reference.Problems.Count == 0, "the reference run must pass first:\n" + string.Join('\n', reference.Problems));
+        Assert.True(reference.Problems.Count == 0, "the reference run must pass first:\n" + string.Join('\n', reference.Problems) + "\n" + reference.Transcript);
 
         var points = CrashPoints.Choose(reference.Trace, CrashPoints.Exhaustive);
         Assert.True(points.Count <= CrashRig.MaxScenarios, $"{points.Count} crash points, machines for {CrashRig.MaxScenarios}");

@@ -76,15 +76,23 @@ internal static partial class CrashScenario
             transcript.Add(second.Transcript(80));
         }
 
-        var evidence = new MoneyAudit.Evidence(
-            JournalSnapshot.Read(kiosk.JournalPath),
-            LedgerSnapshot.Read(rig.LedgerPath, machineId),
-            await kiosk.XReportAsync(),
-            await validator.StatusAsync(),
-            [.. validator.Events("note-stacked").Select(e => (decimal)e["value"]!)],
-            [.. validator.Events("note-returned", "note-rejected").Select(e => (decimal)e["value"]!)],
-            offered);
-        problems.AddRange(MoneyAudit.Check(evidence));
+        try
+        {
+            var evidence = new MoneyAudit.Evidence(
+                JournalSnapshot.Read(kiosk.JournalPath),
+                LedgerSnapshot.Read(rig.LedgerPath, machineId),
+                await kiosk.XReportAsync(),
+                await validator.StatusAsync(),
+                [.. validator.Events("note-stacked").Select(e => (decimal)e["value"]!)],
+                [.. validator.Events("note-returned", "note-rejected").Select(e => (decimal)e["value"]!)],
+                offered);
+            problems.AddRange(MoneyAudit.Check(evidence));
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or TimeoutException)
+        {
+            problems.Add("the audit could not read the evidence: " + ex.Message.Split('\n')[0]);
+        }
+
         transcript.Add(validator.Transcript());
         return new CrashOutcome(killAfter, killed, trace, problems, DateTime.UtcNow - started, string.Join('\n', transcript));
     }
@@ -101,9 +109,16 @@ internal static partial class CrashScenario
         {
             var status = await validator.StatusAsync();
             var deviceIdle = status["note"] is null && status["pendingEvents"] is JsonArray { Count: 0 };
-            if (deviceIdle && JournalSnapshot.Read(kiosk.JournalPath).Quiet)
+            try
             {
-                return true;
+                if (deviceIdle && JournalSnapshot.Read(kiosk.JournalPath).Quiet)
+                {
+                    return true;
+                }
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                // Busy or mid-checkpoint: look again shortly.
             }
 
             await Task.Delay(200);

@@ -69,10 +69,13 @@ internal sealed record LedgerSnapshot(IReadOnlyList<LedgerTransaction> Transacti
 
 internal static class Sqlite
 {
-    /// <summary>A read-only, unpooled connection: the writer (firmware or backend) may still have the file open in WAL mode.</summary>
+    /// <summary>
+    /// An unpooled connection that only reads. Opened read-write all the same: a read-only connection cannot create the
+    /// WAL index (<c>-shm</c>) when the writer has just closed the database and removed it, and fails with an I/O error.
+    /// </summary>
     public static SqliteConnection OpenReadOnly(string path)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 30 }.ToString());
         connection.Open();
         return connection;
     }
