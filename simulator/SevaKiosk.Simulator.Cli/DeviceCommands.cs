@@ -27,10 +27,14 @@ internal static class DeviceCommands
         var channels = new Option<string?>("--channels") { Description = "Face value of each channel in order (default 10,20,50,100,200,500; add 2000 for a dataset that takes it)." };
         var address = new Option<byte>("--address") { Description = "SSP slave address (default 0).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int?>("--seed") { Description = "Seed for simulated line noise, to replay a noisy run." };
+        var timings = new Option<string?>("--timings")
+        {
+            Description = "Mechanical timings in milliseconds, for example reading=50,credit=40,stacking=80,rejecting=50,escrow=10000,boot=50 (SSP only; keys you leave out keep the NV200-like defaults). Crash and soak tests use short ones.",
+        };
 
         var command = new Command("validator", "A banknote validator. Prints {\"port\":...} first, then reads control commands as JSON lines on stdin.")
         {
-            protocol, pty, encrypted, fixedKey, channels, address, seed,
+            protocol, pty, encrypted, fixedKey, channels, address, seed, timings,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -39,6 +43,7 @@ internal static class DeviceCommands
                 Channels = result.GetValue(channels),
                 Address = result.GetValue(address),
                 Seed = result.GetValue(seed),
+                Timings = result.GetValue(timings),
             };
             ISimulatedDevice device;
             try
@@ -64,4 +69,7 @@ internal sealed record ValidatorOptions(string Protocol, bool Encrypted, string?
     public byte Address { get; init; }
 
     public int? Seed { get; init; }
+
+    /// <summary><c>--timings</c> as given (name=milliseconds pairs).</summary>
+    public string? Timings { get; init; }
 }

@@ -12,6 +12,7 @@ internal static class ValidatorFactory
     /// <exception cref="ArgumentException">An option is malformed, or the protocol has no simulator yet.</exception>
     public static ISimulatedDevice Create(ValidatorOptions options) => options.Protocol switch
     {
+        not "ssp" when options.Timings is not null => throw new ArgumentException("--timings is an SSP simulator option."),
         "ssp" => new SimulatedSspValidator(SspOptions(options)),
         "cctalk" => new Devices.Validators.CcTalk.CcTalkValidatorSimulator(),
         "id003" => Id003Validator.Create(options),
@@ -34,6 +35,41 @@ internal static class ValidatorFactory
         if (options.Channels is { } channels)
         {
             ssp = ssp with { ChannelValues = ParseChannels(channels) };
+        }
+
+        if (options.Timings is { } timings)
+        {
+            ssp = ApplyTimings(ssp, timings);
+        }
+
+        return ssp;
+    }
+
+    /// <summary>
+    /// <c>--timings reading=50,credit=40,stacking=80,rejecting=50,escrow=10000,boot=50</c> (milliseconds) over the defaults.
+    /// </summary>
+    public static SspValidatorOptions ApplyTimings(SspValidatorOptions ssp, string text)
+    {
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? part[..eq] : part;
+            if (eq <= 0 || !int.TryParse(part[(eq + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            {
+                throw new ArgumentException($"--timings: '{part}' is not name=milliseconds (for example reading=50).");
+            }
+
+            var span = TimeSpan.FromMilliseconds(ms);
+            ssp = name switch
+            {
+                "reading" => ssp with { ReadingTime = span },
+                "credit" => ssp with { CreditDelay = span },
+                "stacking" => ssp with { StackingTime = span },
+                "rejecting" => ssp with { RejectingTime = span },
+                "escrow" => ssp with { EscrowTimeout = span },
+                "boot" => ssp with { BootTime = span },
+                _ => throw new ArgumentException($"--timings: unknown timing '{name}' (reading, credit, stacking, rejecting, escrow, boot)."),
+            };
         }
 
         return ssp;

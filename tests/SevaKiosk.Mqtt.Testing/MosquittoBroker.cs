@@ -67,11 +67,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("sevakiosk-mosquitto-");
         var users = machines.Select(m => (User: m, Password: PasswordOf(m))).Append((BackendUser, BackendPassword)).ToList();
         var passwordFile = Path.Combine(directory.FullName, "passwd");
-        await File.WriteAllTextAsync(passwordFile, string.Empty);
-        foreach (var (user, password) in users)
-        {
-            await RunToolAsync("mosquitto_passwd", "-b", passwordFile, user, password);
-        }
+
+        // One mosquitto_passwd run hashes the whole plain-text file (-U), however many machines there are.
+        await File.WriteAllLinesAsync(passwordFile, users.Select(u => string.Join(':', u.Item1, u.Item2)));
+        await RunToolAsync("mosquitto_passwd", "-U", passwordFile);
 
         if (passwordFileLines is not null)
         {

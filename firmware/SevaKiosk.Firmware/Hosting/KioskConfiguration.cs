@@ -315,6 +315,11 @@ public static partial class KioskConfiguration
             throw new KioskConfigurationException("Validator:PollInterval", $"{v.PollInterval} is outside 50 ms – 5 s");
         }
 
+        if (v.ResponseTimeout is { } reply && (reply < TimeSpan.FromMilliseconds(50) || reply > TimeSpan.FromSeconds(10)))
+        {
+            throw new KioskConfigurationException("Validator:ResponseTimeout", $"{reply} is outside 50 ms – 10 s");
+        }
+
         if (v.Encrypted && v.Protocol != "ssp")
         {
             throw new KioskConfigurationException("Validator:Encrypted", "only SSP validators talk eSSP");

@@ -55,6 +55,12 @@ public sealed record ValidatorSettings
     /// <summary>ID-003: whether the serial adapter echoes what the host sends: <c>auto</c> (learned), <c>on</c> or <c>off</c>.</summary>
     public string? Echo { get; init; }
 
+    /// <summary>
+    /// How long to wait for each reply before repeating the command; empty = the driver's default (200 ms). A slow
+    /// USB-serial adapter on a busy board (or a simulator on a loaded test machine) may need more.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; init; }
+
     /// <summary>ccTalk: the validator's bus address (default 40, the bill-validator address).</summary>
     public byte? Address { get; init; }
 

@@ -42,6 +42,9 @@ public sealed record KioskRuntimeSettings(
 /// </summary>
 public sealed partial class KioskRuntime : IAsyncDisposable
 {
+    /// <summary>How long start-up waits for a note moving in the validator's path before recovering anyway.</summary>
+    private static readonly TimeSpan QuietPathLimit = TimeSpan.FromSeconds(10);
+
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
     private IJournalCommitHook? _commitHook;
@@ -219,11 +222,13 @@ public sealed partial class KioskRuntime : IAsyncDisposable
             }
         }
 
-        // Let the validator report what happened while we were down (power-up clears) before settling old sessions.
+        // Let the validator report what happened while we were down before settling old sessions: credits and power-up
+        // clears, and a note it held in escrow that is handed back now. Three polls at least, then until nothing moves
+        // in the note path (a return or a stacking takes a second or two), but not for ever: a jam is the technician's.
         var reported = Validator.State == DeviceState.Online;
         if (reported)
         {
-            await Task.Delay(Settings.Validator.PollInterval * 3, Time, ct).ConfigureAwait(false);
+            await WaitForQuietNotePathAsync(ct).ConfigureAwait(false);
         }
 
         var recovery = new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>());
@@ -259,6 +264,18 @@ public sealed partial class KioskRuntime : IAsyncDisposable
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+    }
+
+    private async Task WaitForQuietNotePathAsync(CancellationToken ct)
+    {
+        var poll = Settings.Validator.PollInterval;
+        await Task.Delay(poll * 3, Time, ct).ConfigureAwait(false);
+        var giveUp = Time.GetUtcNow() + QuietPathLimit;
+        while (Validator.Status.Acceptor is AcceptorState.Reading or AcceptorState.Escrow or AcceptorState.Stacking or AcceptorState.Returning or AcceptorState.Rejecting
+            && Time.GetUtcNow() < giveUp)
+        {
+            await Task.Delay(poll, Time, ct).ConfigureAwait(false);
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class OutboxBridge : IJournalSchema
     public void Connect(KioskJournal journal, KioskAgent agent)
     {
         journal.TransactionChanged = (tx, record) => OutboxStore.Enqueue(tx, ToRecord(record));
-        agent.TransactionAcknowledged += (_, e) => journal.RecordAcknowledged(e.TxId);
+        agent.TransactionAcknowledged += (_, e) => journal.RecordAcknowledged(e.TxId, e.Revision);
     }
 
     /// <summary>Call after a journal commit that may have enqueued something.</summary>

@@ -29,15 +29,15 @@ public static class ValidatorFactory
         };
     }
 
-    public static SspOptions SspOptions(ValidatorSettings v) => new()
+    public static SspOptions SspOptions(ValidatorSettings v) => WithResponseTimeout(v, new SspOptions
     {
         AcceptedNotes = v.AcceptedNotes,
         PollInterval = v.PollInterval,
         Encrypted = v.Encrypted,
         FixedKey = v.FixedKey is { Length: > 0 } key ? Convert.ToUInt64(key, 16) : Protocol.Ssp.SspCipher.DefaultFixedKey,
-    };
+    });
 
-    public static Id003Options Id003Options(ValidatorSettings v) => new()
+    public static Id003Options Id003Options(ValidatorSettings v) => WithResponseTimeout(v, new Id003Options
     {
         AcceptedNotes = v.AcceptedNotes,
         PollInterval = v.PollInterval,
@@ -47,13 +47,16 @@ public static class ValidatorFactory
             "off" => Id003EchoMode.Absent,
             _ => Id003EchoMode.Auto,
         },
-    };
+    });
 
-    public static CcTalkOptions CcTalkOptions(ValidatorSettings v) => new()
+    public static CcTalkOptions CcTalkOptions(ValidatorSettings v) => WithResponseTimeout(v, new CcTalkOptions
     {
         AcceptedNotes = v.AcceptedNotes,
         PollInterval = v.PollInterval,
         Address = v.Address ?? CcTalkConstants.DefaultBillValidatorAddress,
         ChecksumMode = string.Equals(v.Checksum, "crc16", StringComparison.OrdinalIgnoreCase) ? CcTalkChecksumMode.Crc16 : CcTalkChecksumMode.Simple8,
-    };
+    });
+
+    private static T WithResponseTimeout<T>(ValidatorSettings v, T options)
+        where T : CashAcceptorOptions => v.ResponseTimeout is { } timeout ? (T)(options with { ResponseTimeout = timeout }) : options;
 }

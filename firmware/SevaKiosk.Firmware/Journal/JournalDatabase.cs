@@ -24,6 +24,7 @@ public sealed class JournalDatabase : IDisposable
     private readonly object _gate = new();
     private readonly IJournalCommitHook? _hook;
     private long _commits;
+    private string? _step;
 
     private JournalDatabase(SqliteConnection connection, string path, IJournalCommitHook? hook)
     {
@@ -64,6 +65,7 @@ public sealed class JournalDatabase : IDisposable
             var db = new JournalDatabase(connection, path, hook);
             db.Commit(tx =>
             {
+                db.NameStep("SCHEMA");
                 JournalSchema.Create(connection, tx);
                 foreach (var schema in schemas)
                 {
@@ -89,14 +91,21 @@ public sealed class JournalDatabase : IDisposable
     {
         lock (_gate)
         {
+            _step = null;
             using var tx = _connection.BeginTransaction();
             var result = work(tx);
             tx.Commit();
             var n = Interlocked.Increment(ref _commits);
-            _hook?.Committed(n);
+            _hook?.Committed(n, _step);
             return result;
         }
     }
+
+    /// <summary>
+    /// Names what the commit in progress records (its journal row kinds, joined with '+'), so fault injection can say
+    /// which step it stopped after. Only meaningful inside <see cref="Commit{T}"/>, which holds the gate.
+    /// </summary>
+    internal void NameStep(string kind) => _step = _step is null ? kind : _step + "+" + kind;
 
     /// <summary>Runs a read on the journal's connection (serialised with writes).</summary>
     public T Read<T>(Func<SqliteConnection, T> read)
@@ -141,5 +150,8 @@ public sealed class JournalDatabase : IDisposable
 /// <summary>Fault injection: told about every durable commit (the crash tests kill the process after commit N).</summary>
 public interface IJournalCommitHook
 {
-    void Committed(long commitNumber);
+    /// <param name="commitNumber">1 for the first commit since the database was opened.</param>
+    /// <param name="step">The journal row kinds the commit appended (<c>NOTE_CREDITED</c>, <c>STATE_POSTING</c> ...),
+    /// joined with '+'; null for a commit that appends none.</param>
+    void Committed(long commitNumber, string? step);
 }

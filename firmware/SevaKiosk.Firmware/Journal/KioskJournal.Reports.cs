@@ -33,7 +33,11 @@ public sealed record CashReport(
 public sealed partial class KioskJournal
 {
     /// <summary>Interim report for the open period. Changes nothing.</summary>
-    public CashReport XReport(string currency = "INR") => _db.Commit(tx => BuildReport(tx, "X", currency, null, null));
+    public CashReport XReport(string currency = "INR") => _db.Commit(tx =>
+    {
+        _db.NameStep("X_REPORT");
+        return BuildReport(tx, "X", currency, null, null);
+    });
 
     /// <summary>Closes the open period, opens the next one, and returns the closed period's report, in one commit.</summary>
     public CashReport ZReport(string currency = "INR") => _db.Commit(tx =>

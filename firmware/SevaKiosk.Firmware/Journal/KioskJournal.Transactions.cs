@@ -63,7 +63,8 @@ public sealed partial class KioskJournal
     {
         _db.Commit(tx =>
         {
-            var session = _db.CreateCommand(tx, "UPDATE transactions SET payment_status=$s, approval_ref=COALESCE($ref, approval_ref), revision=revision+1 WHERE tx_id=$tx RETURNING session_id")
+            // A new revision is news the backend has not acknowledged yet.
+            var session = _db.CreateCommand(tx, "UPDATE transactions SET payment_status=$s, approval_ref=COALESCE($ref, approval_ref), revision=revision+1, acknowledged_at=NULL WHERE tx_id=$tx RETURNING session_id")
                 .With("$s", status.ToString()).With("$ref", approvalRef).With("$tx", txId).Scalar() as string
                 ?? throw new InvalidOperationException($"Journal has no transaction {txId}.");
             TransactionChanged?.Invoke(tx, ReadTransaction(tx, txId)!);
@@ -73,16 +74,25 @@ public sealed partial class KioskJournal
         TransactionsCommitted?.Invoke();
     }
 
-    /// <summary>The backend applied the transaction (its <c>tx/ack</c> arrived).</summary>
-    public void RecordAcknowledged(string txId)
+    /// <summary>
+    /// The backend applied <paramref name="revision"/> of the transaction (its <c>tx/ack</c> arrived). The transaction
+    /// counts as acknowledged only once its current revision is: the ack of the first revision says nothing about the
+    /// payment outcome a later revision carries.
+    /// </summary>
+    public void RecordAcknowledged(string txId, int revision)
     {
         _db.Commit(tx =>
         {
-            var changed = _db.CreateCommand(tx, "UPDATE transactions SET acknowledged_at=$at WHERE tx_id=$tx AND acknowledged_at IS NULL")
-                .With("$at", Now()).With("$tx", txId).Run();
+            var changed = _db.CreateCommand(tx, "UPDATE transactions SET acknowledged_at=$at WHERE tx_id=$tx AND acknowledged_at IS NULL AND revision <= $rev")
+                .With("$at", Now()).With("$tx", txId).With("$rev", revision).Run();
             if (changed > 0)
             {
-                Append(tx, null, "TRANSACTION_ACKNOWLEDGED", new { txId });
+                Append(tx, null, "TRANSACTION_ACKNOWLEDGED", new { txId, revision });
+            }
+            else
+            {
+                // An older revision's ack, or a redelivery's: nothing changes, but fault injection can name the commit.
+                _db.NameStep("ACK_NO_CHANGE");
             }
 
             return 0;

@@ -21,6 +21,7 @@ public sealed partial class KioskJournal : IDisposable
         _time = time ?? TimeProvider.System;
         _db.Commit(tx =>
         {
+            _db.NameStep("OPEN_PERIOD_AND_BATCH");
             EnsureOpenPeriod(tx);
             EnsureOpenBatch(tx, "first start");
             return 0;
@@ -269,6 +270,7 @@ public sealed partial class KioskJournal : IDisposable
 
     private void Append(SqliteTransaction tx, string? sessionId, string kind, object? detail)
     {
+        _db.NameStep(kind);
         _db.CreateCommand(tx, "INSERT INTO journal(at, session_id, kind, detail) VALUES ($at, $session, $kind, $detail)")
             .With("$at", Now()).With("$session", sessionId).With("$kind", kind)
             .With("$detail", detail is null ? null : JsonSerializer.Serialize(detail))

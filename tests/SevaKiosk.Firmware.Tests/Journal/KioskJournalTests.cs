@@ -116,6 +116,29 @@ public class KioskJournalTests
     }
 
     [Fact]
+    public void A_transaction_counts_as_acknowledged_only_once_its_latest_revision_is()
+    {
+        using var dir = new TempDirectory();
+        using var journal = KioskJournal.Open(dir.Path);
+        journal.OpenSession("s1", "hi");
+        journal.RecordBill("s1", Bill);
+        var created = journal.CreateTransaction("s1", TransactionKind.Full, Money.Inr(850), Money.Inr(0), PaymentStatus.Pending);
+
+        journal.RecordAcknowledged(created.TxId, 1);
+        Assert.NotNull(journal.FindTransaction(created.TxId)!.AcknowledgedAt);
+
+        // The payment outcome is revision 2: acknowledged again only when the backend has that revision.
+        journal.RecordPayment(created.TxId, PaymentStatus.Posted, "BBPS-1");
+        Assert.Null(journal.FindTransaction(created.TxId)!.AcknowledgedAt);
+        Assert.Single(journal.UnacknowledgedTransactions());
+        journal.RecordAcknowledged(created.TxId, 1);
+        Assert.Null(journal.FindTransaction(created.TxId)!.AcknowledgedAt);
+        journal.RecordAcknowledged(created.TxId, 2);
+        Assert.NotNull(journal.FindTransaction(created.TxId)!.AcknowledgedAt);
+        Assert.Empty(journal.UnacknowledgedTransactions());
+    }
+
+    [Fact]
     public void A_failing_outbox_rolls_the_transaction_back()
     {
         using var dir = new TempDirectory();

@@ -24,6 +24,7 @@ public sealed class ConfigCheckTests
     [InlineData("""{ "Validator": { "AcceptedNotes": [ 100, 250 ] } }""", "Validator:AcceptedNotes")]
     [InlineData("""{ "Validator": { "PollInterval": "soon" } }""", "Validator:PollInterval")]
     [InlineData("""{ "Validator": { "Serial": "9600-8N1" } }""", "Validator:Serial")]
+    [InlineData("""{ "Validator": { "ResponseTimeout": "00:01:00" } }""", "Validator:ResponseTimeout")]
     [InlineData("""{ "Printer": { "Profile": "dot-matrix" } }""", "Printer:Profile")]
     [InlineData("""{ "Kiosk": { "MachineId": "RJ/01+" } }""", "Kiosk:MachineId")]
     [InlineData("""{ "Agent": { "Broker": "http://fleet" } }""", "Agent:Broker")]

@@ -35,16 +35,20 @@ public sealed class OutboxStore
     /// Re-enqueueing a TxId replaces the waiting record only with a higher revision; it never drops anything, whatever the
     /// outbox size: the firmware must watch the agent's outbox status and stop taking cash when it is full.
     /// </summary>
+    /// <remarks>
+    /// A higher revision replaces the old row with a new one (a new <c>seq</c>), not in place: the pump sends rows after
+    /// its cursor, and an update in place behind the cursor (revision 1 already sent, revision 2 carrying the payment
+    /// outcome) would not go out until the firmware restarted.
+    /// </remarks>
     public static void Enqueue(SqliteTransaction transaction, TransactionRecord record)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(record);
         using var command = transaction.Command("""
+            DELETE FROM agent_outbox_tx WHERE tx_id = $id AND revision < $rev;
             INSERT INTO agent_outbox_tx(tx_id, revision, journal_seq, payload, enqueued_at)
             VALUES($id, $rev, $jseq, $payload, $at)
-            ON CONFLICT(tx_id) DO UPDATE SET revision = excluded.revision, payload = excluded.payload,
-                journal_seq = excluded.journal_seq
-            WHERE excluded.revision > agent_outbox_tx.revision
+            ON CONFLICT(tx_id) DO NOTHING
             """)
             .With("$id", record.TxId)
             .With("$rev", record.Revision)

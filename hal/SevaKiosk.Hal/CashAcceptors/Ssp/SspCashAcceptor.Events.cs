@@ -21,6 +21,10 @@ public sealed partial class SspCashAcceptor
         PathOpen = 16,
         AllInhibited = 32,
         Initialising = 64,
+
+        /// <summary>REJECTING/STACKING for a note this connection never decided on (held from before a restart).</summary>
+        Rejecting = 128,
+        Stacking = 256,
     }
 
     private async Task<Conditions> HandleAsync(SspEvent e, CancellationToken cancellationToken)
@@ -62,7 +66,7 @@ public sealed partial class SspCashAcceptor
 
             case SspEventCode.Rejecting:
                 UpdateStatus(s => s with { Acceptor = AcceptorState.Rejecting });
-                return Conditions.None;
+                return Conditions.Rejecting;
 
             case SspEventCode.Rejected:
                 await RejectedAsync(now, tx, cancellationToken).ConfigureAwait(false);
@@ -70,7 +74,7 @@ public sealed partial class SspCashAcceptor
 
             case SspEventCode.Stacking:
                 UpdateStatus(s => s with { Acceptor = AcceptorState.Stacking });
-                return Conditions.None;
+                return Conditions.Stacking;
 
             case SspEventCode.Stacked:
                 var stacked = _creditedNotStacked;
@@ -137,6 +141,7 @@ public sealed partial class SspCashAcceptor
     {
         var reply = await CommandAsync(SspCommand.LastRejectCode, cancellationToken).ConfigureAwait(false);
         var code = reply.Span.Length >= 2 && reply.Span[0] == (byte)SspGenericResponse.Ok ? reply.Span[1] : (byte)0xFF;
+        var wasReading = _reading;
         _reading = false;
         if (_returning is { } returning)
         {
@@ -151,6 +156,15 @@ public sealed partial class SspCashAcceptor
             _accepted = null;
             var cause = code == (byte)SspRejectReason.EscrowTimeout ? ReturnCause.Timeout : ReturnCause.Device;
             await PublishAsync(new NoteReturned(now, tx, escrowed, cause), cancellationToken).ConfigureAwait(false);
+        }
+        else if (!wasReading && code is (byte)SspRejectReason.EscrowTimeout or (byte)SspRejectReason.DisabledByHost)
+        {
+            // A note this connection never saw being read came back by escrow timeout or by our DISABLE: it was held
+            // in escrow when the previous host went away (the firmware restarted). It is not a refused note but the
+            // one the host's journal still has in escrow, leaving from the front: report it the way a power-up clear
+            // is reported, so the journal settles that note instead of leaving it undecided.
+            Logger.LogWarning("{Device}: a note held in escrow before this connection came back ({Reason})", Name, SspRejectReasons.Name(code));
+            await PublishAsync(new NoteClearedAtPowerUp(now, tx, null, IntoCashbox: false, _serial), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -206,6 +220,8 @@ public sealed partial class SspCashAcceptor
                 : _returning is not null ? AcceptorState.Returning
                 : _accepted is not null ? AcceptorState.Stacking
                 : _reading ? AcceptorState.Reading
+                : c.HasFlag(Conditions.Rejecting) ? AcceptorState.Rejecting
+                : c.HasFlag(Conditions.Stacking) ? AcceptorState.Stacking
                 : _accepting && !c.HasFlag(Conditions.Disabled) ? AcceptorState.Idle
                 : AcceptorState.Disabled,
             Cashbox = c.HasFlag(Conditions.StackerFull) ? CashboxState.Full
