@@ -148,6 +148,11 @@ public sealed class KioskRuntime : IAsyncDisposable
         Agent = new KioskAgent(agentOptions, target, new KioskAgentServices { Time = Time, Clock = clock, LoggerFactory = Loggers });
         _cleanup.Add(() => Agent.DisposeAsync());
         bridge.Connect(Journal, Agent);
+        if (OutboxBridge.ReconcileAcknowledged(Journal) is > 0 and var reconciled)
+        {
+            log.LogInformation("{Count} transaction(s) acknowledged before the last stop are marked so in the journal", reconciled);
+        }
+
         Journal.TransactionsCommitted += Agent.NotifyTransactionsCommitted;
         Agent.OutboxStatusChanged += (_, e) =>
         {
