@@ -60,6 +60,12 @@ internal static class KioskHost
         {
             return ExitCodes.Ok;
         }
+        catch (UpdateRestartException ex)
+        {
+            // A trial slot used up its starts and the pointer is back on the previous slot: let systemd start that.
+            await Console.Error.WriteLineAsync($"sevakiosk: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Restart;
+        }
 
         return exit.Code;
     }

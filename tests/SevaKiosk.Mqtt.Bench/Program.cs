@@ -327,5 +327,7 @@ internal sealed class NoCommands : IKioskCommandTarget
 
     public Task<CommandResult> RestartAsync(CancellationToken cancellationToken) => Refuse();
 
+    public Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken) => Refuse();
+
     private static Task<CommandResult> Refuse() => Task.FromResult(CommandResult.Refuse("benchmark"));
 }

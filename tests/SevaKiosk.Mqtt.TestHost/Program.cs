@@ -63,4 +63,6 @@ internal sealed class AcceptingTarget : IKioskCommandTarget
     public Task<CommandResult> SelfTestAsync(string device, CancellationToken cancellationToken) => Task.FromResult(CommandResult.Refuse("no devices in the test host"));
 
     public Task<CommandResult> RestartAsync(CancellationToken cancellationToken) => Task.FromResult(CommandResult.Refuse("the test host does not restart"));
+
+    public Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken) => Task.FromResult(CommandResult.Refuse("the test host keeps no journal"));
 }

@@ -40,4 +40,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(12, LogLevel.Warning, "Payment {TxId}: outcome unknown after posting ({Problem}); querying")]
     public static partial void PaymentUnknown(ILogger logger, string txId, string problem);
+
+    [LoggerMessage(13, LogLevel.Warning, "A telemetry source failed; its samples are left out of this batch")]
+    public static partial void TelemetrySourceFailed(ILogger logger, Exception exception);
 }

@@ -43,9 +43,12 @@ public sealed class KioskAgent : IAsyncDisposable
     private readonly DesiredStateHandler _desired;
     private readonly CommandProcessor _commands;
     private readonly TelemetryRecorder _telemetry;
+    private readonly TelemetrySampler _sampler;
     private readonly ECDsa _fleetKey;
     private readonly Channel<Func<CancellationToken, Task>> _inbox = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _retainedLatest = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _retainedGate = new(1, 1);
     private readonly Lock _metaGate = new();
     private Task _inboxLoop = Task.CompletedTask;
     private MetaMessage _meta;
@@ -92,8 +95,16 @@ public sealed class KioskAgent : IAsyncDisposable
             options, Topics, new CommandLog(_storage), _outbox, target, _reported, _desired,
             () => _pump.Status, AgentCounters, _fleetKey, _clock, _time, _pump.Wake, _logger));
         _telemetry = new TelemetryRecorder(_outbox, _values, Topics, _clock, options, _pump.Wake);
+        _sampler = new TelemetrySampler(_telemetry, _clock, _time, options.TelemetryInterval, _logger, KeepGauges);
         Backend = new BackendClient(_link, Topics, options, _time, _logger);
-        _meta = new MetaMessage { MachineId = options.MachineId, FirmwareVersion = options.FirmwareVersion, ConfigVersion = 0, Stamp = _clock.Now() };
+        _meta = new MetaMessage { MachineId = options.MachineId, FirmwareVersion = options.FirmwareVersion, ConfigVersion = 0, Location = options.Location, Stamp = _clock.Now() };
+
+        // Faults stored by the previous run may have cleared while the firmware was down; devices raise again what
+        // they still see, so the list starts empty (and is present, which tells monitors this firmware reports it).
+        if (_reported.Current.ActiveFaults is not { Count: 0 })
+        {
+            _reported.Update(s => s with { ActiveFaults = [] });
+        }
 
         _pump.StatusChanged += OnOutboxStatusChanged;
         _reported.Changed += (_, state) => PublishRetainedInBackground(Topics.StateReported, KioskJson.Serialize(state));
@@ -156,6 +167,7 @@ public sealed class KioskAgent : IAsyncDisposable
         _inboxLoop = Task.Run(() => RunInboxAsync(_stop.Token));
         _pump.Start();
         _link.Start();
+        _sampler.Start();
     }
 
     /// <summary>Call after committing a journal transaction that enqueued outbox entries: publishes them now.</summary>
@@ -175,8 +187,56 @@ public sealed class KioskAgent : IAsyncDisposable
     /// <summary>Queues one telemetry batch (bounded: the oldest batches are dropped and counted while offline).</summary>
     public TelemetryBatch RecordTelemetry(IReadOnlyList<TelemetrySample> samples) => _telemetry.Record(samples);
 
-    /// <summary>Queues a fault raised or cleared.</summary>
-    public FaultMessage ReportFault(DeviceFault fault, bool active) => _telemetry.Fault(fault, active);
+    /// <summary>
+    /// Adds a telemetry source (for example <see cref="FleetMetrics"/> gauges): sampled with the others into one batch at
+    /// start and every <see cref="KioskAgentOptions.TelemetryInterval"/>. Called on a timer thread; must be quick.
+    /// </summary>
+    public void AddTelemetrySource(Func<MachineStamp, IEnumerable<TelemetrySample>> source) => _sampler.Add(source);
+
+    /// <summary>A gauge changed: samples every telemetry source soon, on the sampler's thread (the caller does not wait).</summary>
+    public void RequestTelemetrySample() => _sampler.RequestSample();
+
+    /// <summary>
+    /// Keeps the fleet gauges in the retained reported state, written (durably, and published) only when a value changed:
+    /// a monitor that starts later sees paper, cash box and today's transactions at once.
+    /// </summary>
+    private void KeepGauges(IReadOnlyList<TelemetrySample> samples)
+    {
+        var gauges = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var sample in samples.Where(s => FleetMetrics.IsGauge(s.Name)))
+        {
+            gauges[sample.Name] = sample.Value;
+        }
+
+        var known = _reported.Current.Gauges;
+        if (gauges.Count == 0 || (known is not null && gauges.All(g => known.TryGetValue(g.Key, out var value) && value.Equals(g.Value))))
+        {
+            return;
+        }
+
+        _reported.Update(s =>
+        {
+            var merged = new Dictionary<string, double>(s.Gauges ?? new Dictionary<string, double>(), StringComparer.Ordinal);
+            foreach (var (name, value) in gauges)
+            {
+                merged[name] = value;
+            }
+
+            return s with { Gauges = merged };
+        });
+    }
+
+    /// <summary>Queues a fault raised or cleared, and keeps the reported state's list of active faults (retained) in step.</summary>
+    public FaultMessage ReportFault(DeviceFault fault, bool active)
+    {
+        var message = _telemetry.Fault(fault, active);
+        _reported.Update(s =>
+        {
+            var others = (s.ActiveFaults ?? []).Where(f => f.Device != message.Device || f.Code != message.Code);
+            return s with { ActiveFaults = active ? [.. others, message] : [.. others] };
+        });
+        return message;
+    }
 
     /// <summary>The firmware changed its service mode itself (a fault, the operator): reported retained.</summary>
     public ReportedState ReportServiceState(bool inService, string? reason) =>
@@ -203,6 +263,7 @@ public sealed class KioskAgent : IAsyncDisposable
         }
 
         _started = false;
+        _sampler.Stop();
         await _link.StopAsync(SayOfflineAsync).ConfigureAwait(false);
         await _pump.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -380,6 +441,9 @@ public sealed class KioskAgent : IAsyncDisposable
     /// <summary>Retained state is re-published at every connect, so a failure here loses nothing.</summary>
     private void PublishRetainedInBackground(string topic, byte[] payload)
     {
+        // Changes come in bursts (a fault raised and cleared in one poll). Publishes go one at a time and each sends the
+        // newest snapshot of its topic, so the broker's retained copy can never end on an older state than the last.
+        _retainedLatest[topic] = payload;
         if (!_link.IsConnected)
         {
             return;
@@ -389,11 +453,27 @@ public sealed class KioskAgent : IAsyncDisposable
         {
             try
             {
-                await PublishRetainedAsync(topic, payload, _stop.Token).ConfigureAwait(false);
+                await _retainedGate.WaitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (_retainedLatest.TryRemove(topic, out var latest))
+                {
+                    await PublishRetainedAsync(topic, latest, _stop.Token).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is AgentNotConnectedException or TimeoutException or OperationCanceledException or ObjectDisposedException)
             {
                 // Published again after the next connect.
+            }
+            finally
+            {
+                _retainedGate.Release();
             }
         });
     }

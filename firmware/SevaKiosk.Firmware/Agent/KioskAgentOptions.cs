@@ -40,6 +40,12 @@ public sealed class KioskAgentOptions
 
     public string FirmwareVersion { get; set; } = "0.1.0";
 
+    /// <summary>Panchayat, block and district, published in <c>meta</c> for the fleet tools (null = not provisioned).</summary>
+    public MachineLocation? Location { get; set; }
+
+    /// <summary>How often the registered telemetry sources are sampled into one batch (the first right at start).</summary>
+    public TimeSpan TelemetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>PEM (SubjectPublicKeyInfo) of the fleet's ECDSA P-256 command key, or a path to such a file.</summary>
     public string? FleetPublicKey { get; set; }
 
@@ -130,6 +136,11 @@ public sealed class KioskAgentOptions
             problems.Add("Agent:CaCertificateFile is required with an mqtts:// broker (the CA is pinned).");
         }
 
+        if (Location is { } location && new[] { location.Panchayat, location.Block, location.District }.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("Agent:Location needs Panchayat, Block and District (or no Location at all).");
+        }
+
         if ((ClientCertificateFile is null) != (ClientKeyFile is null))
         {
             problems.Add("Agent:ClientCertificateFile and Agent:ClientKeyFile go together.");
@@ -144,6 +155,7 @@ public sealed class KioskAgentOptions
         Positive(problems, nameof(AckTimeout), AckTimeout);
         Positive(problems, nameof(OutboxPollInterval), OutboxPollInterval);
         Positive(problems, nameof(BackendRequestDeadline), BackendRequestDeadline);
+        Positive(problems, nameof(TelemetryInterval), TelemetryInterval);
         if (ReconnectMaxDelay < ReconnectMinDelay)
         {
             problems.Add("Agent:ReconnectMaxDelay must not be below Agent:ReconnectMinDelay.");

@@ -96,23 +96,30 @@ public sealed class RecoveryService
         {
             // A note credited outside any session (for example cleared into the cash box with no journal record):
             // it still ends up in a transaction, as a voucher nobody has claimed, so the Z report shows it.
-            var sessionId = Guid.CreateVersion7().ToString();
-            _journal.OpenSession(sessionId, null);
-            _journal.AttachNote(orphan.Id, sessionId);
-            var value = orphan.Value ?? Money.Zero(_options.Currency);
-            _journal.CreateTransaction(sessionId, TransactionKind.Voucher, Money.Zero(value.Currency), Money.Zero(value.Currency), PaymentStatus.NotPosted);
-            _journal.CloseSession(sessionId, SessionState.Completed, "unattributed-credit", $"{value} credited with no session; held as an unclaimed voucher");
+            _journal.SettleStrayCredit(orphan.Id);
             created++;
         }
 
+        queried += await ResolvePendingPaymentsAsync(cancellationToken).ConfigureAwait(false);
+        var report = new Report(closed, created, queried, returned, unresolved);
+        _logger.LogInformation("Recovery: {Report}", report);
+        return report;
+    }
+
+    /// <summary>
+    /// Queries every payment still pending by its transaction id (the idempotency key) and records the outcome; one
+    /// the backend never received is posted under the same id. Runs at start and may run periodically while the kiosk
+    /// serves, so a post that timed out does not wait for a restart. Returns how many payments were queried.
+    /// </summary>
+    public async Task<int> ResolvePendingPaymentsAsync(CancellationToken cancellationToken)
+    {
+        var queried = 0;
         foreach (var pending in _journal.TransactionsWithPaymentStatus(PaymentStatus.Pending))
         {
             queried += await QueryIfPendingAsync(pending.TxId, cancellationToken).ConfigureAwait(false);
         }
 
-        var report = new Report(closed, created, queried, returned, unresolved);
-        _logger.LogInformation("Recovery: {Report}", report);
-        return report;
+        return queried;
     }
 
     private async Task<int> QueryIfPendingAsync(string txId, CancellationToken cancellationToken)
@@ -137,9 +144,11 @@ public sealed class RecoveryService
                 _journal.RecordPayment(txId, result.Status, result.ApprovalRef);
             }
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Payment {TxId} still unknown: {Message}", txId, ex.Message);
+            // Whatever failed, the outcome is still unknown: the payment stays pending for the next query, and one
+            // broken answer neither stops the kiosk from starting nor the other payments from being resolved.
+            _logger.LogWarning(ex, "Payment {TxId} still unknown: {Message}", txId, ex.Message);
         }
 
         return 1;

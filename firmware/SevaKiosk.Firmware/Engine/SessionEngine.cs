@@ -74,6 +74,12 @@ public sealed class SessionEngine
         {
             return await CloseAsync(sessionId, SessionState.Failed, "backend-unreachable", "The bill could not be fetched; please try later.", null, citizen, ct).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // No cash has been taken yet: whatever broke, the citizen gets a clean message and the session a clean end.
+            _logger.LogError(ex, "Bill fetch for {Service} {Consumer} failed", service, consumerNumber);
+            return await CloseAsync(sessionId, SessionState.Failed, "bill-fetch-failed", "The bill could not be fetched; please try later.", null, citizen, ct).ConfigureAwait(false);
+        }
 
         if (bill is null)
         {
@@ -107,6 +113,14 @@ public sealed class SessionEngine
 
         var credited = _journal.CreditedTotal(sessionId, policy.Total.Currency);
         var accepted = _journal.NotesOf(sessionId).Where(n => n.State == NoteState.Credited && n.Value is not null).Select(n => n.Value!.Value).ToArray();
+        if (cashIn.Fault is { } fault)
+        {
+            // The citizen must learn why cash-in stopped, and the session's record must say which fault ended it.
+            _journal.RecordEvent(sessionId, "CASH_IN_FAULTED", new { fault.Device, fault.Code, action = fault.Action.ToString(), fault.Message, credited = credited.Amount });
+            var settling = credited.Amount > 0 ? $" The {credited} already taken is being settled." : string.Empty;
+            await citizen.ShowAsync(new KioskMessage("device-fault", $"The note acceptor stopped: {fault.Message}. This kiosk is out of service ({fault.Action}).{settling}", credited), ct).ConfigureAwait(false);
+        }
+
         if (credited.Amount == 0)
         {
             var why = cashIn.Fault is { } f ? $"{f.Message} ({f.Action})" : cashIn.Outcome == CashInOutcome.Ended ? "no notes" : "cancelled";
@@ -126,8 +140,11 @@ public sealed class SessionEngine
     {
         var settlement = policy.Settle(credited);
         _journal.SetSessionState(sessionId, SessionState.Posting);
-        var status = settlement.Posted.Amount > 0 ? PaymentStatus.Pending : PaymentStatus.NotPosted;
-        var transaction = _journal.CreateTransaction(sessionId, settlement.Kind, settlement.Posted, policy.Fee, status);
+        var posting = settlement.Posted.Amount > 0;
+
+        // The kiosk fee is earned only on a payment the biller receives: a voucher keeps every rupee credited.
+        var fee = posting ? policy.Fee : Money.Zero(policy.Total.Currency);
+        var transaction = _journal.CreateTransaction(sessionId, settlement.Kind, settlement.Posted, fee, posting ? PaymentStatus.Pending : PaymentStatus.NotPosted);
         if (transaction.PaymentStatus == PaymentStatus.Pending)
         {
             await PostAsync(transaction, ct).ConfigureAwait(false);
@@ -182,9 +199,11 @@ public sealed class SessionEngine
             var result = await _backend.PostPaymentAsync(transaction, deadline.Token).ConfigureAwait(false);
             _journal.RecordPayment(transaction.TxId, result.Status, result.ApprovalRef);
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            _logger.LogWarning("Payment {TxId}: outcome unknown ({Message}); left pending for query", transaction.TxId, ex.Message);
+            // A timeout, or any other failure on the way: the outcome is unknown either way. The cash is credited, so
+            // the session still ends with a receipt; the payment stays pending for the query under the same txId.
+            _logger.LogWarning(ex, "Payment {TxId}: outcome unknown ({Message}); left pending for query", transaction.TxId, ex.Message);
         }
     }
 

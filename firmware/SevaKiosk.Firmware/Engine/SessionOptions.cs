@@ -16,6 +16,9 @@ public sealed record SessionOptions
 
     public ExcessPolicy Excess { get; init; } = ExcessPolicy.ReturnNote;
 
+    /// <summary>How often payments left pending (post timed out) are queried while the kiosk runs.</summary>
+    public TimeSpan PendingPaymentQueryInterval { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Helpline printed on receipts and shown on errors.</summary>
     public string Helpline { get; init; } = "181";
 }

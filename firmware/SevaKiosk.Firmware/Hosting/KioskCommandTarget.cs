@@ -121,9 +121,40 @@ public sealed class KioskCommandTarget : IKioskCommandTarget
         }
     }
 
+    public async Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken)
+    {
+        var runtime = Runtime;
+        var report = closePeriod ? runtime.Journal.ZReport() : runtime.Journal.XReport();
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in CashReportFormat.ToJson(report))
+        {
+            data[key] = value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) ? text : value?.ToJsonString() ?? string.Empty;
+        }
+
+        if (!print)
+        {
+            return CommandResult.Done($"{report.Kind} report", data);
+        }
+
+        // A Z report has closed the period by now: it is answered with its figures even if the paper ran out.
+        var kiosk = runtime.Kiosk;
+        var document = Receipts.CashReportReceipt.Create(report, $"{kiosk.Panchayat}, {kiosk.Block}, {kiosk.District}");
+        var name = $"{report.Kind.ToLowerInvariant()}-report-{runtime.Time.GetUtcNow():yyyyMMdd-HHmmss}";
+        var printed = runtime.ReceiptPrinter is { } output && runtime.Receipts.CanPrint
+            ? await output.PrintDocumentAsync(name, document, Path.Combine(output.Directory, name + ".png"), cancellationToken).ConfigureAwait(false)
+            : new ReceiptOutcome(false, "the printer cannot print now", null);
+        data["printed"] = printed.Printed ? "true" : "false";
+        return CommandResult.Done(printed.Printed ? $"{report.Kind} report printed" : $"{report.Kind} report not printed: {printed.Error}", data);
+    }
+
     public Task<CommandResult> RestartAsync(CancellationToken cancellationToken)
     {
         _restart();
         return Task.FromResult(CommandResult.Done("restarting"));
     }
+
+    public Task<CommandResult> UpdateFirmwareAsync(FirmwareUpdateRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(Runtime.Updates is { } updates
+            ? updates.Accept(request)
+            : CommandResult.Refuse("over-the-air updates are off: this firmware does not run from a flashed slot layout, or no vendor key is pinned"));
 }

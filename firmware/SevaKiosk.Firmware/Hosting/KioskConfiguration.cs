@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Engine;
+using SevaKiosk.Hal.Io;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Protocol.EscPos;
 
@@ -57,7 +59,12 @@ public static partial class KioskConfiguration
         [PrinterSettings.Section] = typeof(PrinterSettings),
         ["Agent"] = typeof(KioskAgentOptions),
         ["Sessions"] = typeof(SessionOptions),
+        [KioskIoOptions.Section] = typeof(KioskIoOptions),
+        [UpdateOptions.Section] = typeof(UpdateOptions),
         ["Logging"] = null,
+
+        // Written by `kioskctl provision`: fingerprints and where each port came from, for people and fleet tools only.
+        ["Provision"] = null,
     };
 
     /// <summary>Keys read by this loader rather than bound: secrets kept in their own root-only files.</summary>
@@ -129,6 +136,8 @@ public static partial class KioskConfiguration
         var printer = Bind<PrinterSettings>(configuration, PrinterSettings.Section);
         var agent = Bind<KioskAgentOptions>(configuration, "Agent");
         var sessions = Bind<SessionOptions>(configuration, "Sessions");
+        var io = Bind<KioskIoOptions>(configuration, KioskIoOptions.Section);
+        var updates = Bind<UpdateOptions>(configuration, UpdateOptions.Section);
 
         if (ReadSecret(configuration, "Agent:PasswordFile", configDirectory) is { } password)
         {
@@ -145,12 +154,68 @@ public static partial class KioskConfiguration
             validator = validator with { FixedKey = fixedKey };
         }
 
+        if (ListFromTopSource(configuration, "Validator:AcceptedNotes") is { } notes)
+        {
+            validator = validator with { AcceptedNotes = notes };
+        }
+
+        if (ListFromTopSource(configuration, "Validator:SimulatedChannels") is { } channels)
+        {
+            validator = validator with { SimulatedChannels = [.. channels.Select(c => (long)c)] };
+        }
+
         CheckKiosk(kiosk);
         CheckValidator(validator);
         CheckPrinter(printer);
         CheckAgent(agent);
         CheckSessions(sessions);
-        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions);
+        CheckIo(io);
+        if (updates.Validate() is [var problem, ..])
+        {
+            throw new KioskConfigurationException(problem.Split(' ')[0], problem);
+        }
+
+        return new KioskRuntimeSettings(kiosk, validator, printer, agent, sessions) { Io = io, Updates = updates };
+    }
+
+    /// <summary>
+    /// A list as the highest-priority source that sets it wrote it. Left to itself the configuration merges lists index
+    /// by index across sources and the binder appends them to the property's default, so a machine's
+    /// <c>"AcceptedNotes": [500]</c> over appsettings.json's six notes would read as
+    /// <c>10,20,50,100,200,500,500,20,50,100,200,500</c>: every note accepted. Null when no source sets the list.
+    /// </summary>
+    private static decimal[]? ListFromTopSource(IConfiguration configuration, string key)
+    {
+        IEnumerable<(string Index, string? Value)> items;
+        if (configuration is IConfigurationRoot root)
+        {
+            var top = root.Providers.Reverse().FirstOrDefault(p => p.GetChildKeys([], key).Any());
+            if (top is null)
+            {
+                return null;
+            }
+
+            items = top.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Select(index => (index, top.TryGet($"{key}:{index}", out var value) ? value : null));
+        }
+        else
+        {
+            items = configuration.GetSection(key).GetChildren().Select(c => (c.Key, c.Value));
+        }
+
+        var list = new List<(int Index, decimal Value)>();
+        foreach (var (index, value) in items)
+        {
+            if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+                || !decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number))
+            {
+                throw new KioskConfigurationException($"{key}:{index}", $"'{value}' is not an amount");
+            }
+
+            list.Add((position, number));
+        }
+
+        return list.Count == 0 ? null : [.. list.OrderBy(i => i.Index).Select(i => i.Value)];
     }
 
     private static T Bind<T>(IConfiguration configuration, string section)
@@ -265,6 +330,16 @@ public static partial class KioskConfiguration
             throw new KioskConfigurationException("Validator:FixedKey", "must be 16 hexadecimal digits");
         }
 
+        if (v.Echo is { Length: > 0 } echo && (v.Protocol != "id003" || echo is not ("auto" or "on" or "off")))
+        {
+            throw new KioskConfigurationException("Validator:Echo", "auto, on or off, for ID-003 validators only");
+        }
+
+        if (v.Checksum is { Length: > 0 } checksum && (v.Protocol != "cctalk" || checksum is not ("simple8" or "crc16")))
+        {
+            throw new KioskConfigurationException("Validator:Checksum", "simple8 or crc16, for ccTalk validators only");
+        }
+
         CheckSerial(v.Serial, "Validator:Serial");
     }
 
@@ -341,6 +416,25 @@ public static partial class KioskConfiguration
         if (!Enum.IsDefined(s.Excess))
         {
             throw new KioskConfigurationException("Sessions:Excess", $"'{s.Excess}' is not ReturnNote or Voucher");
+        }
+    }
+
+    private static void CheckIo(KioskIoOptions io)
+    {
+        var pins = new (string Key, int Pin)[]
+        {
+            ("KioskIo:Door", io.Door.Pin), ("KioskIo:CashBox", io.CashBox.Pin), ("KioskIo:ServiceKey", io.ServiceKey.Pin),
+            ("KioskIo:InServiceLed", io.InServiceLed.Pin), ("KioskIo:OutOfServiceLed", io.OutOfServiceLed.Pin),
+            ("KioskIo:AttentionLed", io.AttentionLed.Pin), ("KioskIo:Buzzer", io.Buzzer.Pin), ("KioskIo:ValidatorRelay", io.ValidatorRelay.Pin),
+        };
+        foreach (var group in pins.Where(p => p.Pin >= 0).GroupBy(p => p.Pin).Where(g => g.Count() > 1))
+        {
+            throw new KioskConfigurationException(group.Last().Key, $"GPIO {group.Key} is already used by {group.First().Key}");
+        }
+
+        if (io.Debounce < TimeSpan.Zero || io.PollInterval <= TimeSpan.Zero)
+        {
+            throw new KioskConfigurationException(io.PollInterval <= TimeSpan.Zero ? "KioskIo:PollInterval" : "KioskIo:Debounce", "must be positive");
         }
     }
 

@@ -52,6 +52,9 @@ public sealed record ValidatorSettings
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>ID-003: whether the serial adapter echoes what the host sends: <c>auto</c> (learned), <c>on</c> or <c>off</c>.</summary>
+    public string? Echo { get; init; }
+
     /// <summary>
     /// How long to wait for each reply before repeating the command; empty = the driver's default (200 ms). A slow
     /// USB-serial adapter on a busy board (or a simulator on a loaded test machine) may need more.
@@ -63,6 +66,12 @@ public sealed record ValidatorSettings
 
     /// <summary>ccTalk: <c>simple8</c> (default) or <c>crc16</c>, as the validator is set.</summary>
     public string? Checksum { get; init; }
+
+    /// <summary>
+    /// Notes the cash box holds when full, for the fleet's cash-box fill gauge (NV200-class boxes hold roughly 500;
+    /// set it from the fitted box's datasheet). Zero or less leaves the fill gauge out.
+    /// </summary>
+    public int CashboxCapacity { get; init; } = 500;
 
     /// <summary>The simulated validator's dataset when no port is configured (the demo adds ₹2000).</summary>
     public IReadOnlyList<long> SimulatedChannels { get; init; } = [10, 20, 50, 100, 200, 500, 2000];

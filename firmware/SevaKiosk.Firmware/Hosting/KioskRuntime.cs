@@ -6,9 +6,11 @@ using SevaKiosk.Firmware.Agent.Broker;
 using SevaKiosk.Firmware.Engine;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Firmware.Receipts;
+using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
+using SevaKiosk.Hal.Io;
 using SevaKiosk.Hal.Links;
 using SevaKiosk.Hal.Printers;
 using SevaKiosk.Protocol.EscPos;
@@ -26,6 +28,12 @@ public sealed record KioskRuntimeSettings(
     KioskAgentOptions Agent,
     SessionOptions Sessions)
 {
+    /// <summary>The GPIO pin map (section <c>KioskIo</c>); no pins configured = the simulated board with the reference wiring.</summary>
+    public KioskIoOptions Io { get; init; } = new();
+
+    /// <summary>Over-the-air updates (section <c>Updates</c>); they run only when the firmware runs from a slot layout.</summary>
+    public UpdateOptions Updates { get; init; } = new();
+
     /// <summary>Tuning of the in-process simulated devices; never from configuration (a real kiosk has real devices).</summary>
     public SimulatedHardware? Simulated { get; init; }
 }
@@ -43,7 +51,7 @@ public sealed record SimulatedHardware(
 /// configured it composes the simulated validator and printer in-process, the embedded MQTT broker on loopback and
 /// the demo backend, so a fresh checkout runs with no hardware and no configuration.
 /// </summary>
-public sealed class KioskRuntime : IAsyncDisposable
+public sealed partial class KioskRuntime : IAsyncDisposable
 {
     /// <summary>How long start-up waits for a note moving in the validator's path before recovering anyway.</summary>
     private static readonly TimeSpan QuietPathLimit = TimeSpan.FromSeconds(10);
@@ -51,6 +59,8 @@ public sealed class KioskRuntime : IAsyncDisposable
     private readonly List<Func<ValueTask>> _cleanup = [];
     private readonly CancellationTokenSource _stop = new();
     private IJournalCommitHook? _commitHook;
+    private readonly CancellationTokenSource _background = new();
+    private Task _pendingPayments = Task.CompletedTask;
 
     private KioskRuntime(KioskRuntimeSettings settings, ILoggerFactory loggers, TimeProvider time)
     {
@@ -78,7 +88,15 @@ public sealed class KioskRuntime : IAsyncDisposable
 
     public IReceiptPrinter Printer { get; private set; } = null!;
 
+    public IKioskIo Io { get; private set; } = null!;
+
+    /// <summary>The simulated GPIO when no pin map is configured (tests open the door and pull the cash box here).</summary>
+    public SevaKiosk.Simulator.Devices.Gpio.SimulatedGpioDriver? SimulatedGpio { get; private set; }
+
     public IReceiptOutput Receipts { get; private set; } = null!;
+
+    /// <summary>The printer-backed receipt output (receipts and printouts such as cash reports).</summary>
+    public PrinterReceiptOutput? ReceiptPrinter => Receipts as PrinterReceiptOutput;
 
     public ServiceState Service { get; } = new();
 
@@ -117,6 +135,7 @@ public sealed class KioskRuntime : IAsyncDisposable
     {
         var log = Loggers.CreateLogger("SevaKiosk.Runtime");
         Directory.CreateDirectory(DataDirectory);
+        BootUpdates(restart, log);
         var clock = new SystemMachineClock(Time);
         var bridge = new OutboxBridge(Kiosk.MachineId, clock);
         Journal = new KioskJournal(JournalDatabase.Open(DataDirectory, [bridge], _commitHook), Time) { MachineId = Kiosk.MachineId };
@@ -128,6 +147,7 @@ public sealed class KioskRuntime : IAsyncDisposable
 
         var agentOptions = Settings.Agent;
         agentOptions.MachineId = Kiosk.MachineId;
+        agentOptions.Location ??= new Protocol.Mqtt.MachineLocation(Kiosk.Panchayat, Kiosk.Block, Kiosk.District);
         agentOptions.DatabasePath = Journal.Database.Path;
         if (string.IsNullOrWhiteSpace(agentOptions.Broker))
         {
@@ -177,6 +197,21 @@ public sealed class KioskRuntime : IAsyncDisposable
         }
 
         Service.Follow(Validator);
+        Io = await CreateIoAsync(ct).ConfigureAwait(false);
+        var io = new KioskIoSupervisor(Io, Journal, Agent, Service, Validator, Time, Loggers.CreateLogger<KioskIoSupervisor>());
+        _cleanup.Add(() =>
+        {
+            io.Dispose();
+            return ValueTask.CompletedTask;
+        });
+
+        // Fleet gauges (paper, cash-box fill, today's transactions): sampled on the agent's telemetry timer, and at once
+        // when the paper state changes or a transaction commits, so a technician's watch sees it without waiting. The
+        // first timer sample ran before the devices existed, so ask for one now.
+        Agent.AddTelemetrySource(stamp => FleetGauges.Sample(this, stamp));
+        Printer.StatusChanged += (_, _) => Agent.RequestTelemetrySample();
+        Journal.TransactionsCommitted += Agent.RequestTelemetrySample;
+        Agent.RequestTelemetrySample();
         var fonts = ReceiptFonts.Load();
         _cleanup.Add(() =>
         {
@@ -212,9 +247,40 @@ public sealed class KioskRuntime : IAsyncDisposable
             await WaitForQuietNotePathAsync(ct).ConfigureAwait(false);
         }
 
-        Recovery = await new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>())
-            .RecoverAsync(reported, ct).ConfigureAwait(false);
+        var recovery = new RecoveryService(Journal, Engine, backend, Settings.Sessions, Loggers.CreateLogger<RecoveryService>());
+        Recovery = await recovery.RecoverAsync(reported, ct).ConfigureAwait(false);
+        _pendingPayments = ResolvePendingPaymentsLoopAsync(recovery, log);
         log.LogInformation("Kiosk {Machine} ready for cash: {Service}; data in {Data}", Kiosk.MachineId, Service.Describe(), DataDirectory);
+        ConfirmUpdates();
+    }
+
+    /// <summary>
+    /// A payment whose outcome is unknown (a post that timed out) is queried again every
+    /// <see cref="SessionOptions.PendingPaymentQueryInterval"/> while the kiosk runs, never re-posted under a new id.
+    /// </summary>
+    private async Task ResolvePendingPaymentsLoopAsync(RecoveryService recovery, ILogger log)
+    {
+        using var timer = new PeriodicTimer(Settings.Sessions.PendingPaymentQueryInterval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_background.Token).ConfigureAwait(false))
+            {
+                if (Engine.Busy)
+                {
+                    continue; // the backend link is the citizen's now
+                }
+
+                var resolved = await recovery.ResolvePendingPaymentsAsync(_background.Token).ConfigureAwait(false);
+                if (resolved > 0)
+                {
+                    log.LogInformation("Resolved {Count} pending payment(s) by query", resolved);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private async Task WaitForQuietNotePathAsync(CancellationToken ct)
@@ -258,6 +324,30 @@ public sealed class KioskRuntime : IAsyncDisposable
             await SimulatedValidator.DisposeAsync().ConfigureAwait(false);
         });
         return driver;
+    }
+
+    private async Task<IKioskIo> CreateIoAsync(CancellationToken ct)
+    {
+        var options = Settings.Io;
+        System.Device.Gpio.GpioController gpio;
+        if (options.Door.Pin >= 0 || options.CashBox.Pin >= 0 || options.ValidatorRelay.Pin >= 0)
+        {
+            gpio = new System.Device.Gpio.GpioController();
+        }
+        else
+        {
+            // The reference wiring on a simulated header: door closed (reed switch pulls low), cash box in.
+            options = KioskIoOptions.ReferenceWiring;
+            SimulatedGpio = new SevaKiosk.Simulator.Devices.Gpio.SimulatedGpioDriver();
+            SimulatedGpio.Drive(options.Door.Pin, System.Device.Gpio.PinValue.Low);
+            SimulatedGpio.Drive(options.CashBox.Pin, System.Device.Gpio.PinValue.Low);
+            gpio = new System.Device.Gpio.GpioController(SimulatedGpio);
+        }
+
+        var board = new KioskIoBoard(gpio, options, Time, shouldDispose: true);
+        _cleanup.Add(() => board.DisposeAsync());
+        await board.StartAsync(ct).ConfigureAwait(false);
+        return board;
     }
 
     private EscPosPrinter CreatePrinter(out IReceiptImages images)
@@ -330,6 +420,9 @@ public sealed class KioskRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _background.CancelAsync().ConfigureAwait(false);
+        await _pendingPayments.ConfigureAwait(false);
+
         // Reverse start order: devices stop (their last events still reach the journal), then the agent says
         // offline, then the backend and broker go, and the journal closes last.
         for (var i = _cleanup.Count - 1; i >= 0; i--)
@@ -347,5 +440,6 @@ public sealed class KioskRuntime : IAsyncDisposable
 
         _cleanup.Clear();
         _stop.Dispose();
+        _background.Dispose();
     }
 }

@@ -40,26 +40,35 @@ public sealed class PrinterReceiptOutput : IReceiptOutput
         _receipts = receiptsDirectory;
         _images = images;
         _logger = logger;
-        Directory.CreateDirectory(receiptsDirectory);
+        System.IO.Directory.CreateDirectory(receiptsDirectory);
     }
 
     public bool CanPrint => _printer.Status is { Device: DeviceState.Online, Online: true, CoverOpen: false, CutterError: false } s && s.Paper != PaperState.End;
 
-    public async Task<ReceiptOutcome> PrintAsync(ReceiptContent receipt, CancellationToken cancellationToken)
+    public Task<ReceiptOutcome> PrintAsync(ReceiptContent receipt, CancellationToken cancellationToken)
     {
         var tx = receipt.Transaction;
-        var bytes = _composer.Compose(BillPaymentReceipt.Create(DataFor(tx, receipt.ExtraLines), Language(receipt.Language)));
-        var imagePath = Path.Combine(_receipts, tx.TxId + ".png");
+        var document = BillPaymentReceipt.Create(DataFor(tx, receipt.ExtraLines), Language(receipt.Language));
+        return PrintDocumentAsync(tx.TxId, document, Path.Combine(_receipts, tx.TxId + ".png"), cancellationToken);
+    }
+
+    /// <summary>Prints any receipt-shaped document (a transaction's receipt, a cash report) and keeps its PNG.</summary>
+    public async Task<ReceiptOutcome> PrintDocumentAsync(string jobId, Receipt document, string imagePath, CancellationToken cancellationToken)
+    {
+        var bytes = _composer.Compose(document);
         var image = _images.ExpectNext();
-        var result = await _printer.PrintAsync(PrintJob.FromBytes(tx.TxId, bytes), cancellationToken).ConfigureAwait(false);
+        var result = await _printer.PrintAsync(PrintJob.FromBytes(jobId, bytes), cancellationToken).ConfigureAwait(false);
         await _images.SaveAsync(image, bytes, imagePath, cancellationToken).ConfigureAwait(false);
         if (!result.Printed)
         {
-            _logger.LogWarning("Receipt {Receipt} not printed: {Reason} ({Progress})", tx.ReceiptNo, result.Reason, result.Progress);
+            _logger.LogWarning("{Job} not printed: {Reason} ({Progress})", jobId, result.Reason, result.Progress);
         }
 
         return new ReceiptOutcome(result.Printed, result.Printed ? null : result.Reason, imagePath);
     }
+
+    /// <summary>Where receipts and printouts are kept.</summary>
+    public string Directory => _receipts;
 
     /// <summary>The receipt's content from the journal's transaction and the kiosk's identity.</summary>
     public BillPaymentReceiptData DataFor(JournalTransaction tx, IReadOnlyList<string> extras)

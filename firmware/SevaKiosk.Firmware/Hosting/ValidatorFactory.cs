@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.CcTalk;
+using SevaKiosk.Hal.CashAcceptors.Id003;
 using SevaKiosk.Hal.CashAcceptors.Ssp;
 using SevaKiosk.Hal.Devices;
 using SevaKiosk.Hal.Links;
@@ -22,8 +23,9 @@ public static class ValidatorFactory
         return v.Protocol switch
         {
             "ssp" => SspCashAcceptor.OpenSerial(port, SspOptions(v), serial, time, loggers.CreateLogger<SspCashAcceptor>()),
+            "id003" => Id003CashAcceptor.OpenSerial(port, Id003Options(v), serial, time, loggers.CreateLogger<Id003CashAcceptor>()),
             "cctalk" => CcTalkCashAcceptor.OpenSerial(port, CcTalkOptions(v), serial, time, loggers.CreateLogger<CcTalkCashAcceptor>()),
-            _ => throw new DeviceConfigurationException("Validator:Protocol", $"'{v.Protocol}' has no driver in this build (ssp, cctalk)"),
+            _ => throw new DeviceConfigurationException("Validator:Protocol", $"'{v.Protocol}' has no driver in this build (ssp, id003, cctalk)"),
         };
     }
 
@@ -33,6 +35,18 @@ public static class ValidatorFactory
         PollInterval = v.PollInterval,
         Encrypted = v.Encrypted,
         FixedKey = v.FixedKey is { Length: > 0 } key ? Convert.ToUInt64(key, 16) : Protocol.Ssp.SspCipher.DefaultFixedKey,
+    });
+
+    public static Id003Options Id003Options(ValidatorSettings v) => WithResponseTimeout(v, new Id003Options
+    {
+        AcceptedNotes = v.AcceptedNotes,
+        PollInterval = v.PollInterval,
+        Echo = v.Echo switch
+        {
+            "on" => Id003EchoMode.Present,
+            "off" => Id003EchoMode.Absent,
+            _ => Id003EchoMode.Auto,
+        },
     });
 
     public static CcTalkOptions CcTalkOptions(ValidatorSettings v) => WithResponseTimeout(v, new CcTalkOptions

@@ -140,3 +140,28 @@ public sealed partial class KioskJournal
         return new CashReport(kind, MachineId, period, z, start, end, lines, notesTotal, transactions, posted, acceptedNotPosted, fees, notPrinted, rejected, unresolved, batch, batchOpened);
     }
 }
+
+/// <summary>Transactions since a moment (for example local midnight) and what they paid to billers.</summary>
+/// <param name="Count">Transactions whose payment was posted or is pending (failed and not-posted ones are not counted).</param>
+/// <param name="Amount">The sum of their amounts.</param>
+public sealed record TransactionTally(long Count, decimal Amount);
+
+public sealed partial class KioskJournal
+{
+    /// <summary>The payments created at or after <paramref name="since"/>: the fleet's "transactions today" gauge.</summary>
+    public TransactionTally TransactionsSince(DateTimeOffset since) => _db.Read(_ =>
+    {
+        long count = 0;
+        var amount = 0m;
+        using var command = _db.CreateCommand(null, "SELECT amount FROM transactions WHERE created_at >= $since AND payment_status IN ($posted, $pending)")
+            .With("$since", SqlText.Time(since)).With("$posted", nameof(PaymentStatus.Posted)).With("$pending", nameof(PaymentStatus.Pending));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            count++;
+            amount += SqlText.ParseAmount(reader.GetString(0));
+        }
+
+        return new TransactionTally(count, amount);
+    });
+}

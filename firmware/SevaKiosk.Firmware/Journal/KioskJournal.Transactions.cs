@@ -22,13 +22,12 @@ public sealed partial class KioskJournal
         return created;
     }
 
-    private JournalTransaction CreateTransactionCommit(string sessionId, TransactionKind kind, Money amount, Money fee, PaymentStatus status) => _db.Commit(tx =>
-    {
-        if (TransactionOfSession(tx, sessionId) is { } existing)
-        {
-            return existing;
-        }
+    private JournalTransaction CreateTransactionCommit(string sessionId, TransactionKind kind, Money amount, Money fee, PaymentStatus status) =>
+        _db.Commit(tx => TransactionOfSession(tx, sessionId) ?? InsertTransaction(tx, sessionId, kind, amount, fee, status));
 
+    /// <summary>Creates the session's transaction from its credited notes, with its receipt row and outbox entry.</summary>
+    private JournalTransaction InsertTransaction(SqliteTransaction tx, string sessionId, TransactionKind kind, Money amount, Money fee, PaymentStatus status)
+    {
         var seq = NextCounter(tx, "tx_seq");
         var txId = string.Create(CultureInfo.InvariantCulture, $"{MachineId}-{seq:D8}");
         var receiptNo = string.Create(CultureInfo.InvariantCulture, $"R{seq:D8}");
@@ -58,7 +57,7 @@ public sealed partial class KioskJournal
         TransactionChanged?.Invoke(tx, record);
         Append(tx, sessionId, "TRANSACTION_CREATED", new { txId, seq, kind = kind.ToString(), amount = amount.Amount, credited = credited.Amount, excess = excess.Amount });
         return record;
-    });
+    }
 
     public void RecordPayment(string txId, PaymentStatus status, string? approvalRef)
     {

@@ -129,21 +129,21 @@ public sealed partial class KioskJournal : IDisposable
     /// oldest unsettled note with that code, otherwise records a new credited note so that no credit is ever dropped.
     /// Counts it into the open cash-box batch in the same commit. Returns the note and the session it belongs to.
     /// </summary>
-    public JournalNote NoteCredited(NoteCredited credit, string? sessionId) => _db.Commit(tx =>
+    public JournalNote NoteCredited(NoteCredited credit, string? sessionId) => Crediting(tx =>
     {
         var id = FindUnsettled(tx, sessionId, credit.Note.DeviceCode)
             ?? InsertNote(tx, sessionId, NoteState.Escrowed, credit.Note, credit.DeviceSerial, null, "credit without escrow record");
         var note = Credit(tx, id, credit.Note.Value, credit.DeviceSerial, credit.Sequence, "NOTE_CREDIT");
         Append(tx, note.SessionId, "NOTE_CREDITED", new { noteId = id, value = credit.Note.Value?.Amount, seq = credit.Sequence });
         return note;
-    });
+    })!;
 
     /// <summary>
     /// Power-up reconciliation. Into the cash box: the unsettled note it was is credited (the citizen paid).
     /// From the front: it went back. Returns the affected note, or null if the journal had no unsettled note
     /// (then a cash-box note is recorded as credited without a session, for the Z report's attention).
     /// </summary>
-    public JournalNote? NoteClearedAtPowerUp(NoteClearedAtPowerUp cleared) => _db.Commit(tx =>
+    public JournalNote? NoteClearedAtPowerUp(NoteClearedAtPowerUp cleared) => Crediting(tx =>
     {
         var id = FindUnsettled(tx, null, cleared.Note?.DeviceCode ?? 0);
         if (cleared.IntoCashbox)
@@ -164,6 +164,27 @@ public sealed partial class KioskJournal : IDisposable
         Append(tx, session, "NOTE_CLEARED_FROM_FRONT", new { noteId = id });
         return ReadNote(tx, id.Value);
     });
+
+    /// <summary>
+    /// Runs a commit that may credit a note. A credit whose session has already settled (its transaction exists) is
+    /// settled apart in the same commit (<see cref="SettleStrayCredit"/>), so no crash can leave it in no transaction.
+    /// Returns the note as it stands after the commit.
+    /// </summary>
+    private JournalNote? Crediting(Func<SqliteTransaction, JournalNote?> credit)
+    {
+        var (note, stray) = _db.Commit(tx =>
+        {
+            var note = credit(tx);
+            var stray = note is { State: NoteState.Credited } ? SettleIfLate(tx, note) : null;
+            return (stray is null ? note : ReadNote(tx, note!.Id), stray);
+        });
+        if (stray is not null)
+        {
+            TransactionsCommitted?.Invoke();
+        }
+
+        return note;
+    }
 
     /// <summary>Notes we meant to take whose fate the device never reported: they wait for the cash-box count.</summary>
     public void MarkUnresolved(long noteId, string why)
@@ -204,9 +225,13 @@ public sealed partial class KioskJournal : IDisposable
     {
         _db.Commit(tx =>
         {
-            _db.CreateCommand(tx, "UPDATE cashbox_batches SET closed_at=$at, close_reason=$reason WHERE closed_at IS NULL")
-                .With("$at", Now()).With("$reason", reason).Run();
-            Append(tx, null, "CASHBOX_BATCH_CLOSED", new { reason });
+            // The stacker sensor and the cash-box switch both report a removal: the batch closes once.
+            if (_db.CreateCommand(tx, "UPDATE cashbox_batches SET closed_at=$at, close_reason=$reason WHERE closed_at IS NULL")
+                .With("$at", Now()).With("$reason", reason).Run() > 0)
+            {
+                Append(tx, null, "CASHBOX_BATCH_CLOSED", new { reason });
+            }
+
             return 0;
         });
     }

@@ -18,6 +18,11 @@ public sealed class ReceiptFonts : IDisposable
     public const string LatinRegularFile = "NotoSans-Regular.ttf";
     public const string LatinBoldFile = "NotoSans-Bold.ttf";
 
+    /// <summary>The folder, beside the program, where a device bundle (<c>kioskctl bundle</c>) carries its own copies.</summary>
+    public const string BundledDirectoryName = "fonts";
+
+    public static IReadOnlyList<string> Files { get; } = [DevanagariRegularFile, DevanagariBoldFile, LatinRegularFile, LatinBoldFile];
+
     private readonly ReceiptFace[] _faces;
 
     private ReceiptFonts(string directory, ReceiptFace[] faces)
@@ -28,11 +33,21 @@ public sealed class ReceiptFonts : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Loads the four faces from <paramref name="directory"/> (default <see cref="DefaultDirectory"/>).</summary>
+    /// <summary>
+    /// The folder used when none is given: <c>fonts/</c> beside the program when it has all four files (a flashed
+    /// machine), else <see cref="DefaultDirectory"/> (a development machine with fonts-noto-core).
+    /// </summary>
+    public static string ResolveDirectory(string? programDirectory = null)
+    {
+        var bundled = Path.Combine(programDirectory ?? AppContext.BaseDirectory, BundledDirectoryName);
+        return Files.All(f => File.Exists(Path.Combine(bundled, f))) ? bundled : DefaultDirectory;
+    }
+
+    /// <summary>Loads the four faces from <paramref name="directory"/> (default <see cref="ResolveDirectory"/>).</summary>
     /// <exception cref="FileNotFoundException">A font file is missing; the message names it and how to get it.</exception>
     public static ReceiptFonts Load(string? directory = null)
     {
-        directory ??= DefaultDirectory;
+        directory ??= ResolveDirectory();
         var loaded = new List<ReceiptFace>();
         try
         {

@@ -14,6 +14,9 @@ namespace SevaKiosk.Hal.CashAcceptors;
 /// </summary>
 public abstract class PolledCashAcceptor : ICashAcceptor
 {
+    /// <summary>A fraud fault stays raised this long after the device last reported fraud, so a short burst of
+    /// attempts keeps the kiosk out of service instead of flickering in and out.</summary>
+    private static readonly TimeSpan FraudHoldOff = TimeSpan.FromSeconds(30);
     private readonly IByteLinkFactory _linkFactory;
     private readonly StatusCell<CashAcceptorStatus> _status = new(CashAcceptorStatus.Initial);
     private readonly Channel<LoopWork> _inbox = Channel.CreateUnbounded<LoopWork>(new UnboundedChannelOptions { SingleReader = true });
@@ -25,6 +28,7 @@ public abstract class PolledCashAcceptor : ICashAcceptor
     private Guid? _lastSessionId;
     private DateTimeOffset? _settleDeadline;
     private long _creditSequence;
+    private DateTimeOffset _lastFraud;
     private bool _connected;
     private int _disposed;
 
@@ -306,7 +310,16 @@ public abstract class PolledCashAcceptor : ICashAcceptor
             cancellationToken.ThrowIfCancellationRequested();
             if (Time.GetUtcNow() < deadline)
             {
-                await holdAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await holdAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The link went while holding: the device settles the note itself, so the handler may stop.
+                    await decisionCts.CancelAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
         }
 
@@ -319,6 +332,35 @@ public abstract class PolledCashAcceptor : ICashAcceptor
         {
             Logger.LogWarning(ex, "{Device}: escrow handler failed; returning {Note}", Name, note);
             return (EscrowDecision.Return, ReturnCause.Decision);
+        }
+    }
+
+    /// <summary>Raises or clears a condition the device reports on every poll while it lasts (jam, cash box full ...).</summary>
+    protected void SetFault(FaultDefinition fault, bool active, string? detail = null)
+    {
+        if (active)
+        {
+            Faults.Raise(fault, detail);
+        }
+        else
+        {
+            Faults.Clear(fault.Code);
+        }
+    }
+
+    /// <summary>The device reported fraud (now, or still): the fraud fault is raised and held for a while after.</summary>
+    protected void RaiseFraud(string detail)
+    {
+        _lastFraud = Time.GetUtcNow();
+        Faults.Raise(CommonFaults.Fraud, detail);
+    }
+
+    /// <summary>Clears the fraud fault once the device has reported no fraud for the hold-off time. Call every poll.</summary>
+    protected void ExpireFraud()
+    {
+        if (Faults.IsActive(CommonFaults.Fraud.Code) && Time.GetUtcNow() - _lastFraud > FraudHoldOff)
+        {
+            Faults.Clear(CommonFaults.Fraud.Code);
         }
     }
 

@@ -62,8 +62,46 @@ public static class Id003Commands
     /// <summary>True for the setting status requests 0x80..0x87.</summary>
     public static bool IsSettingRequest(byte code) => code is >= 0x80 and <= 0x87;
 
+    /// <summary>True for the requests 0x80..0x8A (setting status, version, boot version, currency assignment), which
+    /// the acceptor answers with the same code and the data asked for.</summary>
+    public static bool IsRequest(byte code) => code is >= 0x80 and <= 0x8A;
+
     /// <summary>True for the commands the acceptor answers with ACK (RESET, STACK-1/2, RETURN, HOLD, WAIT).</summary>
     public static bool IsOperation(byte code) => code is >= 0x40 and <= 0x45;
+
+    /// <summary>True for the commands the host sends (everything else on the line can only come from the acceptor).</summary>
+    public static bool IsCommand(byte code) =>
+        code is (byte)Id003Command.StatusRequest or (byte)Id003Command.Ack or (byte)Id003Command.ProgramSignature
+        || IsOperation(code) || IsSetting(code) || IsRequest(code);
+
+    /// <summary>
+    /// Whether a frame with code <paramref name="reply"/> can be the acceptor's answer to <paramref name="command"/>:
+    /// a status to STATUS REQUEST, ACK to an operation, the same code to a setting or request, COMMUNICATION ERROR or
+    /// INVALID COMMAND to anything. A frame that cannot is a late answer to an earlier command (or an echo), never
+    /// this command's reply.
+    /// </summary>
+    public static bool IsPossibleReply(byte command, byte reply)
+    {
+        if (reply is (byte)Id003Status.CommunicationError or (byte)Id003Status.InvalidCommand)
+        {
+            return true;
+        }
+
+        if (command == (byte)Id003Command.StatusRequest)
+        {
+            // Any status, even one a driver does not know; never ACK or the answer to a setting or request.
+            return reply != (byte)Id003Status.Ack && !IsSetting(reply) && !IsRequest(reply);
+        }
+
+        if (IsOperation(command))
+        {
+            return reply == (byte)Id003Status.Ack;
+        }
+
+        return command == (byte)Id003Command.ProgramSignature
+            ? reply is (byte)Id003Status.ProgramSignatureBusy or (byte)Id003Status.ProgramSignatureEnd
+            : reply == command;
+    }
 
     /// <summary>The status request (0x80..0x87) that reads back a setting command (0xC0..0xC7).</summary>
     public static Id003Command RequestFor(Id003Command setting) => IsSetting((byte)setting)

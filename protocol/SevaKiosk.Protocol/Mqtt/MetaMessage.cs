@@ -13,6 +13,9 @@ public sealed record MetaMessage
     /// <summary>Version of the applied configuration (the reported state version).</summary>
     public required long ConfigVersion { get; init; }
 
+    /// <summary>Panchayat, block and district the machine serves (absent when not provisioned, and from older firmware).</summary>
+    public MachineLocation? Location { get; init; }
+
     public IReadOnlyList<DeviceIdentity> Devices { get; init; } = [];
 
     /// <summary>Services the machine offers, for example <c>electricity</c>, <c>water</c>, <c>certificate-copy</c>.</summary>

@@ -51,8 +51,22 @@ public static class CommandTypes
     /// <summary>Restart the firmware after the reply has been sent.</summary>
     public const string Restart = "restart";
 
+    /// <summary>
+    /// X or Z cash report in the reply's result. Args: <c>kind</c> (<c>x</c>: interim, changes nothing; <c>z</c>: closes
+    /// the period), optional <c>print</c> (<c>true</c> also prints it on the receipt printer).
+    /// </summary>
+    public const string CashReport = "cash-report";
+
+    /// <summary>
+    /// Over-the-air firmware update. Args: <c>url</c> (http or https, of a bundle made by <c>kioskctl bundle</c>),
+    /// <c>sha256</c> (64 hex digits, of the bundle file) and <c>version</c> (the version its signed manifest must carry).
+    /// The reply says whether the job was accepted; how it ends (committed, rolled back and why) follows as faults and
+    /// journal events.
+    /// </summary>
+    public const string Update = "update";
+
     public static IReadOnlyList<string> All { get; } =
-        [OutOfService, InService, SetConfig, RequestStatus, ReprintLastReceipt, SelfTest, Restart];
+        [OutOfService, InService, SetConfig, RequestStatus, ReprintLastReceipt, SelfTest, Restart, CashReport, Update];
 }
 
 /// <summary><c>cmd/reply</c> (QoS 1): exactly one per received command message, valid or not.</summary>

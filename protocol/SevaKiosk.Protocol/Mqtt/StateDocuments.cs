@@ -39,5 +39,19 @@ public sealed record ReportedState
     /// <summary>Why the last desired state was not applied, when it was not.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// The device faults active now (each as its last <c>faults</c> message with <c>active</c> true), so a monitor that
+    /// starts later still sees them. Empty when none; absent from firmware that does not report it. Cleared when the
+    /// agent starts: devices raise again what they still see.
+    /// </summary>
+    public IReadOnlyList<FaultMessage>? ActiveFaults { get; init; }
+
+    /// <summary>
+    /// The latest value of each <see cref="FleetMetrics"/> gauge (paper, cash box, today's transactions), updated when one
+    /// changes, so a monitor that starts later sees them without waiting for the next telemetry batch. Absent from
+    /// firmware that does not report it.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Gauges { get; init; }
+
     public required MachineStamp Stamp { get; init; }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using SevaKiosk.Mqtt.Tests.Infrastructure;
+using SevaKiosk.Mqtt.Testing;
 using SevaKiosk.Testing;
 
 namespace SevaKiosk.Crash.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using SevaKiosk.Mqtt.Tests.Infrastructure;
+using SevaKiosk.Mqtt.Testing;
 
 namespace SevaKiosk.Crash.Tests.Infrastructure;
 
@@ -24,6 +24,10 @@ internal sealed record KioskMachine(CrashRig Rig, string MachineId, string DataD
         // The validator is another process on a loaded machine: allow it a second to answer (the 200 ms default
         // declares it offline whenever the scheduler starves it, which is not what these tests are about).
         "--set", "Validator:ResponseTimeout=00:00:01",
+
+        // A list is taken whole from the source that sets it (never merged index by index): all seven notes.
+        "--set", "Validator:AcceptedNotes:0=10", "--set", "Validator:AcceptedNotes:1=20", "--set", "Validator:AcceptedNotes:2=50",
+        "--set", "Validator:AcceptedNotes:3=100", "--set", "Validator:AcceptedNotes:4=200", "--set", "Validator:AcceptedNotes:5=500",
         "--set", "Validator:AcceptedNotes:6=2000",
         "--set", $"Agent:Username={MachineId}",
         "--set", $"Agent:Password={MosquittoBroker.PasswordOf(MachineId)}",

@@ -1,4 +1,3 @@
-using System.Text;
 using Nerdbank.Streams;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.CashAcceptors.CcTalk;
@@ -16,7 +15,7 @@ public class CcTalkLiveCaptureTests
     public async Task A_tapped_cash_in_decodes_cleanly_with_every_echo_and_the_credit_once()
     {
         var (host, device) = FullDuplexStream.CreatePair();
-        var tap = new Tap(host);
+        var tap = new CaptureTap(host);
         await using var sim = new CcTalkValidatorSimulator(new CcTalkValidatorOptions { TransportTime = TimeSpan.FromMilliseconds(100) });
         using var stop = new CancellationTokenSource();
         var serving = Task.Run(() => sim.RunAsync(device, stop.Token));
@@ -25,7 +24,7 @@ public class CcTalkLiveCaptureTests
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await driver.StartAsync(new Observer(credited), timeout.Token);
-            await driver.BeginCashInAsync(new CashInRequest("INR"), new AcceptAll(), timeout.Token);
+            await driver.BeginCashInAsync(new CashInRequest("INR"), new AcceptEveryNote(), timeout.Token);
             while (!(bool)sim.Status()["accepting"]!)
             {
                 await Task.Delay(10, timeout.Token);
@@ -53,49 +52,6 @@ public class CcTalkLiveCaptureTests
         Assert.Single(credits);
     }
 
-    /// <summary>Logs what the host writes as <c>&gt;</c> lines and what it reads (its echo included) as <c>&lt;</c> lines.</summary>
-    private sealed class Tap(Stream inner) : DelegatingStream(inner)
-    {
-        private readonly StringBuilder _text = new();
-
-        public string Text
-        {
-            get
-            {
-                lock (_text)
-                {
-                    return _text.ToString();
-                }
-            }
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var n = await Inner.ReadAsync(buffer, cancellationToken);
-            Log('<', buffer.Span[..n]);
-            return n;
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Log('>', buffer.Span);
-            await Inner.WriteAsync(buffer, cancellationToken);
-        }
-
-        private void Log(char direction, ReadOnlySpan<byte> bytes)
-        {
-            if (bytes.IsEmpty)
-            {
-                return;
-            }
-
-            lock (_text)
-            {
-                _text.Append(direction).Append(' ').AppendLine(TraceWriter.Hex(bytes.ToArray()));
-            }
-        }
-    }
-
     private sealed class Observer(TaskCompletionSource credited) : ICashAcceptorObserver
     {
         public ValueTask OnEventAsync(CashAcceptorEvent e, CancellationToken cancellationToken)
@@ -107,10 +63,5 @@ public class CcTalkLiveCaptureTests
 
             return ValueTask.CompletedTask;
         }
-    }
-
-    private sealed class AcceptAll : ICashInHandler
-    {
-        public ValueTask<EscrowDecision> DecideAsync(EscrowedNote note, CancellationToken cancellationToken) => ValueTask.FromResult(EscrowDecision.Accept);
     }
 }

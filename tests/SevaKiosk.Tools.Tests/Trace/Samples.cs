@@ -7,7 +7,7 @@ internal static class Samples
 {
     public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Trace", "Samples", name);
 
-    /// <summary>Decodes a sample; the protocol is the file name's prefix (<c>ssp-...</c>, <c>cctalk-...</c>).</summary>
+    /// <summary>Decodes a sample; the protocol is the file name's prefix (<c>ssp-...</c>, <c>id003-...</c>, <c>cctalk-...</c>).</summary>
     public static IReadOnlyList<TraceRecord> Decode(string name, string? key = null)
     {
         var chunks = name.EndsWith(".bin", StringComparison.Ordinal)

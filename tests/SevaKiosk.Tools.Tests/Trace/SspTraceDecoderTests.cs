@@ -95,11 +95,6 @@ public class SspTraceDecoderTests
         Assert.Contains("unknown poll event 0x99", records[1].Error, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("id003")]
-    public void Other_protocols_say_they_are_not_available_yet(string protocol) =>
-        Assert.Contains("not available yet", Assert.Throws<TraceDecoderException>(() => TraceDecoders.Create(protocol, new TraceDecoderOptions())).Message, StringComparison.Ordinal);
-
     [FsCheck.Xunit.Property(MaxTest = 300)]
     public Property Random_bytes_never_throw_and_every_byte_lands_in_exactly_one_record(byte[] noise, bool withFrame)
     {

@@ -25,6 +25,26 @@ public class TraceDecodeCommandTests
     }
 
     [Fact]
+    public async Task Id003_json_names_identical_bytes_by_direction_and_gives_status_replies_their_data()
+    {
+        var (code, output, error) = await RunAsync("trace", "decode", "--protocol", "id003", "--json", Samples.Path("id003-session.txt"));
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(47, lines.Count);
+        Assert.All(lines, l => Assert.All(["offset", "dir", "kind", "name", "hex"], key => Assert.True(l.ContainsKey(key), key)));
+        var sameBytes = lines.Where(l => (string)l["hex"]! == "FC 05 11 27 56").Select(l => ((string)l["dir"]!, (string)l["name"]!)).Distinct().ToList();
+        Assert.Equal([("host", "STATUS_REQUEST"), ("device", "ENABLE_IDLING")], sameBytes);
+        var escrow = lines.Single(l => (string)l["name"]! == "ESCROW");
+        Assert.Equal("STATUS_REQUEST", (string)escrow["replyTo"]!);
+        Assert.Equal(0x66, (int)escrow["events"]![0]!["channel"]!);
+        Assert.Equal("0x66 = 500 INR", (string)escrow["detail"]!);
+        var rejecting = lines[^1];
+        Assert.Equal(("REJECTING", "71"), ((string)rejecting["name"]!, (string)rejecting["events"]![0]!["data"]!));
+    }
+
+    [Fact]
     public async Task Text_mode_prints_one_line_per_frame_and_a_summary()
     {
         var (code, output, _) = await RunAsync("trace", "decode", Samples.Path("ssp-session.txt"));
@@ -57,7 +77,6 @@ public class TraceDecodeCommandTests
     }
 
     [Theory]
-    [InlineData("id003", "not available yet")]
     [InlineData("mdb", "Unknown protocol")]
     public async Task Protocols_without_a_decoder_fail_with_exit_code_2_and_say_why(string protocol, string message)
     {

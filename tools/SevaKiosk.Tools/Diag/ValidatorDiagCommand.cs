@@ -3,14 +3,16 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SevaKiosk.Hal.CashAcceptors;
+using SevaKiosk.Hal.CashAcceptors.Id003;
 using SevaKiosk.Hal.Devices;
 
 namespace SevaKiosk.Tools.Diag;
 
 /// <summary>
-/// <c>kioskctl diag validator --protocol ssp|cctalk --port PATH [--json] [--accept-seconds N]</c>: connects, prints
-/// identity, status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no credit).
-/// ccTalk takes <c>--address</c> and <c>--checksum simple|crc</c>.
+/// <c>kioskctl diag validator --protocol ssp|id003|cctalk --port PATH [--json] [--accept-seconds N]</c>: connects,
+/// prints identity, status and counters; with <c>--accept-seconds</c> enables acceptance and returns every note (no
+/// credit). ID-003 takes <c>--echo</c> and <c>--country-code</c>; ccTalk takes <c>--address</c> and
+/// <c>--checksum simple|crc</c>.
 /// </summary>
 internal static class ValidatorDiagCommand
 {
@@ -25,14 +27,24 @@ internal static class ValidatorDiagCommand
         var currency = new Option<string>("--currency") { Description = "Currency whose notes to enable.", DefaultValueFactory = _ => "INR" };
         var encrypted = new Option<bool>("--encrypted") { Description = "Negotiate eSSP encryption (SSP)." };
         var fixedKey = new Option<string?>("--fixed-key") { Description = "eSSP fixed key, 16 hex digits." };
-        var serial = new Option<string?>("--serial") { Description = "Line settings like 9600,8N2 (default: the protocol's)." };
+        var serial = new Option<string?>("--serial") { Description = "Line settings like 9600,8N2 (default: the protocol's; ID-003 9600,8E1, some units 19200,8E1)." };
+        var echo = new Option<Id003EchoMode>("--echo") { Description = "ID-003: the adapter echoes our bytes: Auto (learned), Present or Absent.", DefaultValueFactory = _ => Id003EchoMode.Auto };
+        var countryCode = new Option<string?>("--country-code") { Description = "ID-003: the unit's country code for --currency in its currency table, 2 hex digits (INR is 63 by default, UNCONFIRMED)." };
+        countryCode.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !byte.TryParse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out _))
+            {
+                r.AddError($"--country-code is two hex digits, for example 63; got '{text}'.");
+            }
+        });
+
         var address = new Option<byte?>("--address") { Description = "ccTalk bus address of the validator (default 40)." };
         var checksum = new Option<string?>("--checksum") { Description = "ccTalk checksum mode: simple (default) or crc." };
         checksum.AcceptOnlyFromAmong(ValidatorDrivers.CcTalkChecksums);
 
         var command = new Command("validator", "Identity, status and counters of a banknote validator; optionally watch notes (all returned).")
         {
-            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial, address, checksum,
+            protocol, port, json, acceptSeconds, connectSeconds, currency, encrypted, fixedKey, serial, echo, countryCode, address, checksum,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -41,6 +53,8 @@ internal static class ValidatorDiagCommand
                 result.GetValue(encrypted),
                 result.GetValue(fixedKey) is { } key ? ulong.Parse(key, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null,
                 result.GetValue(serial),
+                result.GetValue(echo),
+                result.GetValue(countryCode) is { } country ? byte.Parse(country, NumberStyles.HexNumber, CultureInfo.InvariantCulture) : null,
                 result.GetValue(address),
                 result.GetValue(checksum));
             return await RunAsync(
@@ -126,6 +140,10 @@ internal static class ValidatorDiagCommand
         var faults = validator.ActiveFaults;
         await output.WriteLineAsync($"  Faults:    {(faults.Count == 0 ? "none" : string.Join("; ", faults.Select(f => $"{f.Code} ({f.Action}): {f.Message}")))}").ConfigureAwait(false);
         await output.WriteLineAsync($"  Counters:  stacked {Show(counters.Stacked)}, rejected {Show(counters.Rejected)}, stored {Show(counters.Stored)}, dispensed {Show(counters.Dispensed)}, transferred {Show(counters.Transferred)}").ConfigureAwait(false);
+        foreach (var line in ValidatorDrivers.DetailLines(validator))
+        {
+            await output.WriteLineAsync($"  {line}").ConfigureAwait(false);
+        }
     }
 
     private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
@@ -169,6 +187,7 @@ internal static class ValidatorDiagCommand
                 ["transferred"] = counters.Transferred,
             },
             ["seen"] = new JsonArray(seen.Events.Select(e => (JsonNode)EventJson(e)).ToArray()),
+            ["details"] = ValidatorDrivers.Details(validator),
         };
     }
 

@@ -1,4 +1,5 @@
 using SevaKiosk.Tools.Trace.CcTalk;
+using SevaKiosk.Tools.Trace.Id003;
 using SevaKiosk.Tools.Trace.Ssp;
 
 namespace SevaKiosk.Tools.Trace;
@@ -38,18 +39,17 @@ public sealed class TraceDecoderException : Exception
     }
 }
 
-/// <summary>The decoders by protocol name. ID-003 plugs in here when its decoder exists.</summary>
+/// <summary>The decoders by protocol name.</summary>
 public static class TraceDecoders
 {
     public static IReadOnlyList<string> Protocols { get; } = ["ssp", "id003", "cctalk"];
 
-    /// <exception cref="TraceDecoderException">The protocol has no decoder yet, or the options are malformed.</exception>
+    /// <exception cref="TraceDecoderException">The protocol is unknown, or the options are malformed.</exception>
     public static ITraceDecoder Create(string protocol, TraceDecoderOptions options) => protocol.ToLowerInvariant() switch
     {
         "ssp" => new SspTraceDecoder(options),
+        "id003" => new Id003TraceDecoder(options),
         "cctalk" => new CcTalkTraceDecoder(),
-        "id003" => throw new TraceDecoderException(
-            $"Trace decoding for {protocol} is not available yet: only ssp and cctalk can be decoded in this build."),
         _ => throw new TraceDecoderException($"Unknown protocol '{protocol}'. Known: {string.Join(", ", Protocols)}."),
     };
 }

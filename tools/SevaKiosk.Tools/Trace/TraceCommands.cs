@@ -19,7 +19,7 @@ internal static class TraceCommands
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per frame (offset, dir, kind, name, hex, events ...)." };
         var binary = new Option<bool>("--binary") { Description = "The file holds raw captured bytes, not hex text." };
-        var key = new Option<string?>("--key") { Description = "eSSP AES key (32 hex digits: fixed key then negotiated key, little-endian) to decrypt encrypted frames." };
+        var key = new Option<string?>("--key") { Description = "SSP only: eSSP AES key (32 hex digits: fixed key then negotiated key, little-endian) to decrypt encrypted frames." };
         var file = new Argument<string>("FILE") { Description = "Capture file, or - for standard input." };
         var command = new Command(
             "decode",

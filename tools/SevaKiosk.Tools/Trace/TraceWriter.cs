@@ -110,10 +110,18 @@ public static class TraceWriter
             text.Append("CRC-ERROR ");
         }
 
-        text.Append(record.Name);
-        if (record.Events is { Count: > 0 } events)
+        if (record.Events is [var only] && only.Name == record.Name)
         {
-            text.Append(' ').AppendJoin(", ", events);
+            // A reply that is one event (an ID-003 status): ESCROW(102), not ESCROW ESCROW(102).
+            text.Append(only);
+        }
+        else
+        {
+            text.Append(record.Name);
+            if (record.Events is { Count: > 0 } events)
+            {
+                text.Append(' ').AppendJoin(", ", events);
+            }
         }
 
         if (record.Detail is { } detail)

@@ -221,6 +221,28 @@ internal sealed class CommandProcessor : IDisposable
             case CommandTypes.Restart:
                 return FromResult(command, await _target.RestartAsync(cancellationToken).ConfigureAwait(false));
 
+            case CommandTypes.CashReport:
+            {
+                var kind = args.GetValueOrDefault("kind");
+                var print = args.GetValueOrDefault("print") ?? "false";
+                if (kind is not ("x" or "z") || print is not ("true" or "false"))
+                {
+                    return Reject(command.CmdId, RejectReasons.InvalidArguments, "cash-report needs 'kind' x or z and an optional 'print' true or false");
+                }
+
+                return FromResult(command, await _target.CashReportAsync(kind == "z", print == "true", cancellationToken).ConfigureAwait(false));
+            }
+
+            case CommandTypes.Update:
+            {
+                if (!FirmwareUpdateRequest.TryParse(command.CmdId, args, out var request, out var problem))
+                {
+                    return Reject(command.CmdId, RejectReasons.InvalidArguments, problem);
+                }
+
+                return FromResult(command, await _target.UpdateFirmwareAsync(request, cancellationToken).ConfigureAwait(false));
+            }
+
             default:
                 return Reject(command.CmdId, RejectReasons.UnknownType, command.Type);
         }

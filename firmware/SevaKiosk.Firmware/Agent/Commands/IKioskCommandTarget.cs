@@ -30,6 +30,19 @@ public interface IKioskCommandTarget
     /// after the restart if not before.
     /// </summary>
     Task<CommandResult> RestartAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The X report (interim) or, with <paramref name="closePeriod"/>, the Z report that closes the accounting period;
+    /// its figures in the result, and printed on the receipt printer when <paramref name="print"/> is set.
+    /// </summary>
+    Task<CommandResult> CashReportAsync(bool closePeriod, bool print, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Accept an over-the-air update and return at once: the download, install and trial run in the background and
+    /// report their outcome as faults and journal events. A machine that cannot update itself refuses.
+    /// </summary>
+    Task<CommandResult> UpdateFirmwareAsync(FirmwareUpdateRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(CommandResult.Refuse("this firmware does not support over-the-air updates"));
 }
 
 /// <summary>The firmware's answer to a command.</summary>

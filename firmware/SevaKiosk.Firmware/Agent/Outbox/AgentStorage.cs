@@ -60,7 +60,7 @@ public sealed class AgentStorage : IDisposable
 }
 
 /// <summary>Small helpers so statements read as one line each.</summary>
-internal static class SqliteCommandExtensions
+public static class SqliteCommandExtensions
 {
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {

@@ -501,7 +501,10 @@ public sealed class Pn532CardReader : CardReaderBase, IContactlessCardReader
                 throw new CardReadException(CardReadFailure.CardRemoved, $"Card {uid} was removed while reading the {what}; nothing was read.");
             }
 
-            if (authentication)
+            // A failed authentication looks the same as an answer lost on a slow link (the binding reports both as a
+            // failed card command), and the card needs the re-selection List() just did anyway: only a key that fails
+            // on every attempt is a wrong key.
+            if (authentication && attempt == _options.ReadAttempts)
             {
                 throw new CardReadException(CardReadFailure.AuthenticationFailed, $"A configured MIFARE key did not open card {uid}.");
             }

@@ -7,7 +7,6 @@ namespace SevaKiosk.Hal.CashAcceptors.Ssp;
 /// <summary>What each poll event means for the note in the path, the transaction and the faults.</summary>
 public sealed partial class SspCashAcceptor
 {
-    private static readonly TimeSpan FraudHoldOff = TimeSpan.FromSeconds(30);
     private Note? _creditedNotStacked;
 
     /// <summary>Conditions SSP reports on every poll while they last; absent from a poll means cleared.</summary>
@@ -93,10 +92,9 @@ public sealed partial class SspCashAcceptor
                 return Conditions.Disabled;
 
             case SspEventCode.FraudAttempt:
-                _lastFraud = now;
                 _reading = false;
                 var suspect = e.Channel == 0 ? null : NoteForChannel(e.Channel);
-                Faults.Raise(CommonFaults.Fraud, suspect is null ? "channel unknown" : $"on a {suspect} note");
+                RaiseFraud(suspect is null ? "channel unknown" : $"on a {suspect} note");
                 await PublishAsync(new FraudDetected(now, tx, suspect, "SSP FRAUD ATTEMPT"), cancellationToken).ConfigureAwait(false);
                 return Conditions.None;
 
@@ -211,10 +209,7 @@ public sealed partial class SspCashAcceptor
             Faults.Raise(CommonFaults.AllInhibited, "the device reports every channel inhibited");
         }
 
-        if (Faults.IsActive(CommonFaults.Fraud.Code) && Time.GetUtcNow() - _lastFraud > FraudHoldOff)
-        {
-            Faults.Clear(CommonFaults.Fraud.Code);
-        }
+        ExpireFraud();
 
         var jammed = c.HasFlag(Conditions.JamSafe) || c.HasFlag(Conditions.JamUnsafe);
         UpdateStatus(s => s with
@@ -240,18 +235,6 @@ public sealed partial class SspCashAcceptor
             // The device disabled itself while we want notes (seen on some units after errors): enable again.
             Logger.LogWarning("{Device}: reports DISABLED while accepting; re-enabling", Name);
             _accepting = false;
-        }
-    }
-
-    private void SetFault(FaultDefinition fault, bool active)
-    {
-        if (active)
-        {
-            Faults.Raise(fault);
-        }
-        else
-        {
-            Faults.Clear(fault.Code);
         }
     }
 }

@@ -31,7 +31,6 @@ public sealed partial class SspCashAcceptor : PolledCashAcceptor
     private Note? _escrow;
     private Note? _accepted;
     private (Note Note, ReturnCause Cause)? _returning;
-    private DateTimeOffset _lastFraud;
 
     public SspCashAcceptor(IByteLinkFactory link, SspOptions options, TimeProvider? time = null, ILogger<SspCashAcceptor>? logger = null)
         : base(link, options, time, logger)

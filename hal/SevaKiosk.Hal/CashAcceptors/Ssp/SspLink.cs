@@ -222,7 +222,7 @@ internal sealed class SspLink : IDisposable
     {
         var timeout = _receiveTimeout;
         timeout.CancelAfter(_timeout);
-        using var outer = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+        var outer = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         try
         {
             return await ReceiveUntilAsync(seqId, sentDataLength, timeout.Token).ConfigureAwait(false);
@@ -233,6 +233,9 @@ internal sealed class SspLink : IDisposable
         }
         finally
         {
+            // Unhook the caller's token before the timeout source may be disposed (waiting out a callback already
+            // running): a stop arriving in between would otherwise cancel a disposed source and throw from the stop.
+            outer.Dispose();
             if (!timeout.TryReset())
             {
                 timeout.Dispose();

@@ -216,21 +216,11 @@ public class CcTalkDriverTests
     public async Task Power_cycle_with_a_bill_in_escrow_returns_it_with_no_credit_and_the_transaction_goes_on()
     {
         await using var rig = await CcTalkRig.StartAsync();
-        var held = new TaskCompletionSource();
-        var tx = await rig.BeginAsync(new ScriptedHandler(async (note, ct) =>
-        {
-            if (note.NotesSoFar > 0 || held.Task.IsCompleted)
-            {
-                return EscrowDecision.Accept;
-            }
-
-            held.TrySetResult();
-            await Task.Delay(TimeSpan.FromSeconds(5), rig.Clock, ct);
-            return EscrowDecision.Accept;
-        }));
+        var handler = new HoldingHandler(rig.Clock, TimeSpan.FromSeconds(5));
+        var tx = await rig.BeginAsync(handler);
 
         await rig.InsertAsync(100);
-        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.WaitUntilHoldingAsync();
         rig.Sim.PowerCycle();
 
         var cleared = await rig.Events.WaitForAsync<NoteClearedAtPowerUp>();

@@ -12,30 +12,9 @@ namespace SevaKiosk.Hal.Tests.CashAcceptors.CcTalk;
 /// <summary>The ccTalk driver against the simulated bill validator over an in-process duplex pipe, in virtual time.</summary>
 internal sealed class CcTalkRig : ValidatorRig<CcTalkCashAcceptor, CcTalkValidatorSimulator>
 {
-    private readonly List<JsonObject> _deviceEvents = [];
-
     private CcTalkRig(VirtualClock clock, CcTalkValidatorSimulator sim, CcTalkCashAcceptor driver, Stream deviceEnd)
         : base(clock, sim, driver, deviceEnd)
     {
-        sim.EventOccurred += e =>
-        {
-            lock (_deviceEvents)
-            {
-                _deviceEvents.Add(e);
-            }
-        };
-    }
-
-    /// <summary>Every JSON event line the simulated device raised.</summary>
-    public IReadOnlyList<JsonObject> DeviceEvents
-    {
-        get
-        {
-            lock (_deviceEvents)
-            {
-                return [.. _deviceEvents];
-            }
-        }
     }
 
     /// <summary>The simulator's status record, as its JSON control would print it.</summary>

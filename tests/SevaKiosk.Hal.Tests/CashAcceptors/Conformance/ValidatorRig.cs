@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.Tests.Support;
 using SevaKiosk.Simulator.Control;
@@ -14,12 +15,22 @@ internal abstract class ValidatorRig<TDriver, TSim> : IValidatorRig
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _device;
+    private readonly List<JsonObject> _deviceEvents = [];
 
     protected ValidatorRig(VirtualClock clock, TSim sim, TDriver driver, Stream deviceEnd)
     {
         Clock = clock;
         Sim = sim;
         Driver = driver;
+
+        // Recorded from before the device runs, so not even its first event is missed.
+        sim.EventOccurred += e =>
+        {
+            lock (_deviceEvents)
+            {
+                _deviceEvents.Add(e);
+            }
+        };
         _device = Task.Run(() => sim.RunAsync(deviceEnd, _stop.Token));
     }
 
@@ -31,6 +42,18 @@ internal abstract class ValidatorRig<TDriver, TSim> : IValidatorRig
 
     public RecordingObserver Events { get; } = new();
 
+    /// <summary>Every JSON event line the simulated device raised.</summary>
+    public IReadOnlyList<JsonObject> DeviceEvents
+    {
+        get
+        {
+            lock (_deviceEvents)
+            {
+                return [.. _deviceEvents];
+            }
+        }
+    }
+
     ICashAcceptor IValidatorRig.Acceptor => Driver;
 
     public abstract int StackedNotes { get; }
@@ -39,6 +62,9 @@ internal abstract class ValidatorRig<TDriver, TSim> : IValidatorRig
 
     /// <summary>The simulator's event name for a note reaching the device's credit point.</summary>
     protected abstract string CreditPointEvent { get; }
+
+    /// <summary>The device's events of one kind (<c>"event": kind</c>), in order.</summary>
+    public IReadOnlyList<JsonObject> DeviceEventsOf(string kind) => [.. DeviceEvents.Where(e => (string?)e["event"] == kind)];
 
     public Task<ICashInTransaction> BeginAsync(ICashInHandler? handler = null, CashInRequest? request = null) =>
         Driver.BeginCashInAsync(request ?? new CashInRequest("INR"), handler ?? ScriptedHandler.AcceptAll, CancellationToken.None);
@@ -81,8 +107,9 @@ internal abstract class ValidatorRig<TDriver, TSim> : IValidatorRig
 
     protected abstract void SetSilent(bool silent);
 
-    /// <summary>Starts the driver (within 30 s real time) with <paramref name="observer"/> or <see cref="Events"/>.</summary>
-    protected async Task StartDriverAsync(ICashAcceptorObserver? observer = null)
+    /// <summary>Starts the driver (within 30 s real time) with <paramref name="observer"/> or <see cref="Events"/>; for a
+    /// rig created without starting it, once the test has set the device up.</summary>
+    public async Task StartDriverAsync(ICashAcceptorObserver? observer = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await Driver.StartAsync(observer ?? Events, timeout.Token);

@@ -144,16 +144,11 @@ public class SspDriverTests
     public async Task Power_cycle_with_a_note_in_escrow_returns_it_with_no_credit()
     {
         await using var rig = await SspRig.StartAsync();
-        var held = new TaskCompletionSource();
-        await rig.BeginAsync(new ScriptedHandler(async (_, ct) =>
-        {
-            held.TrySetResult();
-            await Task.Delay(TimeSpan.FromSeconds(5), rig.Clock, ct);
-            return EscrowDecision.Accept;
-        }));
+        var handler = new HoldingHandler(rig.Clock, TimeSpan.FromSeconds(5));
+        await rig.BeginAsync(handler);
 
         await rig.InsertAsync(100);
-        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await handler.WaitUntilHoldingAsync();
         rig.Sim.PowerCycle(NoteDestination.Front);
 
         var cleared = await rig.Events.WaitForAsync<NoteClearedAtPowerUp>();
