@@ -14,14 +14,17 @@ public sealed class DemoCitizen : ICitizenInterface
     private readonly IReadOnlyList<long> _notes;
     private readonly TextWriter _out;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _pace;
     private Task? _feeding;
 
-    public DemoCitizen(SimulatedSspValidator? validator, IReadOnlyList<long> notes, TextWriter output, TimeProvider time)
+    /// <param name="pace">How often the citizen looks at the bezel (default 50 ms); soak runs look more often.</param>
+    public DemoCitizen(SimulatedSspValidator? validator, IReadOnlyList<long> notes, TextWriter output, TimeProvider time, TimeSpan? pace = null)
     {
         _validator = validator;
         _notes = notes;
         _out = output;
         _time = time;
+        _pace = pace ?? TimeSpan.FromMilliseconds(50);
     }
 
     public ValueTask<bool> ConfirmBillAsync(BillDetails bill, CancellationToken cancellationToken)
@@ -77,14 +80,14 @@ public sealed class DemoCitizen : ICitizenInterface
                     }
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_pace, _time, cancellationToken).ConfigureAwait(false);
             }
 
             // Wait for this note to leave the path (stacked or handed back) before the next one.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_pace * 2, _time, cancellationToken).ConfigureAwait(false);
             while (validator.Status.NotePhase is not null)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_pace, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -34,6 +34,9 @@ internal sealed record KioskMachine(CrashRig Rig, string MachineId, string DataD
         "--set", $"Agent:FleetPublicKeyFile={Rig.FleetKeyPath}",
         "--set", "Agent:FirstConnectMaxDelay=00:00:00",
         "--set", "Agent:ReconnectMinDelay=00:00:00.200",
+
+        // Connects and link losses in the transcript of a failing scenario.
+        "--set", "Logging:LogLevel:SevaKiosk.Agent=Information",
     ];
 
     /// <summary><c>sevakiosk --demo</c>, tracing every commit, and SIGKILLed after commit <paramref name="killAfter"/> if given.</summary>

@@ -1,3 +1,6 @@
+using SevaKiosk.Firmware.Agent;
+using SevaKiosk.Firmware.Agent.Outbox;
+using SevaKiosk.Firmware.Hosting;
 using SevaKiosk.Firmware.Journal;
 using SevaKiosk.Hal.CashAcceptors;
 using SevaKiosk.Hal.Devices;
@@ -136,6 +139,38 @@ public class KioskJournalTests
         journal.RecordAcknowledged(created.TxId, 2);
         Assert.NotNull(journal.FindTransaction(created.TxId)!.AcknowledgedAt);
         Assert.Empty(journal.UnacknowledgedTransactions());
+    }
+
+    [Fact]
+    public void At_start_a_transaction_whose_outbox_entry_is_gone_is_marked_acknowledged()
+    {
+        using var dir = new TempDirectory();
+        var bridge = new OutboxBridge("kiosk-1", new SystemMachineClock(TimeProvider.System));
+        using var journal = KioskJournal.Open(dir.Path, [bridge]);
+        journal.TransactionChanged = (tx, t) => OutboxStore.Enqueue(tx, bridge.ToRecord(t));
+        var paid = PaidTransaction(journal, "s1");
+        var waiting = PaidTransaction(journal, "s2");
+        journal.RecordPayment(paid.TxId, PaymentStatus.Posted, "BBPS-1");
+
+        // The agent deleted the entry on the backend's ack of revision 2; the power went before the journal's commit.
+        journal.Database.Commit(tx =>
+        {
+            using var delete = journal.Database.CreateCommand(tx, "DELETE FROM agent_outbox_tx WHERE tx_id = $id");
+            delete.Parameters.AddWithValue("$id", paid.TxId);
+            return delete.ExecuteNonQuery();
+        });
+
+        Assert.Equal(1, OutboxBridge.ReconcileAcknowledged(journal));
+        Assert.NotNull(journal.FindTransaction(paid.TxId)!.AcknowledgedAt);
+        Assert.Null(journal.FindTransaction(waiting.TxId)!.AcknowledgedAt); // still in the outbox: it goes out and waits for its ack
+        Assert.Equal(0, OutboxBridge.ReconcileAcknowledged(journal));
+    }
+
+    private static JournalTransaction PaidTransaction(KioskJournal journal, string session)
+    {
+        journal.OpenSession(session, "hi");
+        journal.RecordBill(session, Bill);
+        return journal.CreateTransaction(session, TransactionKind.Full, Money.Inr(850), Money.Inr(0), PaymentStatus.Pending);
     }
 
     [Fact]

@@ -82,7 +82,7 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
         _options.Validate();
         _time = _options.TimeProvider;
         _font = DeviceFont.Load(_options.FontDirectory);
-        _roll = new PrintedRoll(_options.WidthDots);
+        _roll = new PrintedRoll(_options.WidthDots, _options.KeepPages);
         _interpreter = new EscPosInterpreter(_roll, _font, this, _options.DefaultLineSpacingDots);
         _interpreter.PageClosed += page => _closedPages.Add(page);
         _interpreter.Notice += (command, message) => EventOccurred?.Invoke(new JsonObject

@@ -48,6 +48,13 @@ public sealed record EscPosPrinterEmulatorOptions
     /// <summary>Folder with the device font files (default: Debian's DejaVu folder).</summary>
     public string? FontDirectory { get; init; }
 
+    /// <summary>
+    /// Keep every cut page in memory (<see cref="EscPosPrinterEmulator.Pages"/>), for tests that inspect them. A host
+    /// that runs for days (the firmware's no-hardware mode) turns it off and takes each page from
+    /// <see cref="EscPosPrinterEmulator.PageOutput"/>: kept, every receipt would stay resident (about 1 MB each).
+    /// </summary>
+    public bool KeepPages { get; init; } = true;
+
     /// <summary>Clock for print timing.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -56,13 +56,17 @@ public sealed class PrintedRoll
 
     private const int CutMarkRows = 12;
     private readonly List<PrintedPage> _pages = [];
+    private readonly bool _keepPages;
     private byte[] _rows;
     private int _height;
 
-    public PrintedRoll(int width)
+    /// <param name="keepPages">Keep every closed page in <see cref="Pages"/> (a page is a byte per dot, about 1 MB for a
+    /// receipt); false for hosts that run for days and only want each page as it closes.</param>
+    public PrintedRoll(int width, bool keepPages = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         Width = width;
+        _keepPages = keepPages;
         _rows = new byte[width * 256];
     }
 
@@ -90,7 +94,11 @@ public sealed class PrintedRoll
     public PrintedPage Close(PageEnd end)
     {
         var page = new PrintedPage(Width, _height, _rows.AsSpan(0, _height * Width).ToArray(), end);
-        _pages.Add(page);
+        if (_keepPages)
+        {
+            _pages.Add(page);
+        }
+
         _height = 0;
         return page;
     }

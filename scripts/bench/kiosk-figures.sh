@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Scripted firmware figures (not unit tests), each printed with the machine's load so they can be read in context:
+#   journal [COMMITS=500]   journal commits/s against a plain write+fsync loop on the same disk (BenchmarkDotNet),
+#                           and fsyncs per commit counted with strace around N commits
+#   startup [RUNS=5]        `sevakiosk run` from process start to the log line "ready for cash", no hardware
+#   idle [SECONDS=60]       CPU of the running firmware while idle with every device polled, from /proc/PID/stat, after
+#                           IDLE_SETTLE (30) s: in-process simulators (one process) and the validator on a pty (firmware alone)
+#   soak [N=10000] [EVERY]  resident memory over N demo sessions back to back in one kiosk runtime
+# The data directory is BENCH_DATA_DIR (default /tmp); the firmware runs from a Release build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+data_root=${BENCH_DATA_DIR:-/tmp}
+host_dll=firmware/SevaKiosk.Firmware.Host/bin/Release/net10.0/sevakiosk.dll
+sim_dll=simulator/SevaKiosk.Simulator.Cli/bin/Release/net10.0/sevakiosk-sim.dll
+bench_dll=tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll
+pids=()
+dirs=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  for dir in "${dirs[@]}"; do rm -rf "$dir"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+load() { echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) ($1)"; }
+now_ms() { date +%s%3N; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# Starts `sevakiosk run` with its log in $2 and waits for "ready for cash": sets $kiosk_pid and $ready_ms (from start).
+start_kiosk() {
+  local data=$1 log=$2; shift 2
+  local t0; t0=$(now_ms)
+  dotnet "$host_dll" run --data "$data" "$@" 2>"$log" >/dev/null &
+  kiosk_pid=$!; pids+=("$kiosk_pid")
+  for _ in $(seq 1200); do
+    if grep -q "ready for cash" "$log"; then ready_ms=$(( $(now_ms) - t0 )); return 0; fi
+    kill -0 "$kiosk_pid" 2>/dev/null || { echo "sevakiosk exited:" >&2; cat "$log" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "sevakiosk did not get ready in 60 s" >&2; return 1
+}
+
+stop_kiosk() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+journal() {
+  local commits=${1:-500}
+  dotnet build tests/Benchmarks -c Release --nologo -v quiet >/dev/null
+  load "before"
+  echo "disk: $(df -h --output=source,fstype "$data_root" | tail -1) ($data_root)"
+  BENCH_DATA_DIR=$data_root dotnet "$bench_dll" --filter '*JournalCommitBenchmarks*' --exporters markdown 2>&1 \
+    | sed -n '/^| *Method/,/^$/p'
+  command -v strace >/dev/null || { echo "strace is not installed: skipping the fsync count" >&2; return 0; }
+  local zero many
+  zero=$(BENCH_DATA_DIR=$data_root strace -f -c -e trace=fsync,fdatasync -o /dev/stdout dotnet "$bench_dll" journal-probe 0 | awk '$NF ~ /^(fsync|fdatasync)$/ {n += $4} END {print n + 0}')
+  many=$(BENCH_DATA_DIR=$data_root strace -f -c -e trace=fsync,fdatasync -o "$data_root/strace-$$.txt" dotnet "$bench_dll" journal-probe "$commits")
+  local calls; calls=$(awk '$NF ~ /^(fsync|fdatasync)$/ {n += $4} END {print n + 0}' "$data_root/strace-$$.txt"); rm -f "$data_root/strace-$$.txt"
+  echo "$many (under strace)"
+  awk -v z="$zero" -v m="$calls" -v n="$commits" 'BEGIN {printf "fsync+fdatasync: %d for %d commits, %d with none: %.2f per commit\n", m, n, z, (m - z) / n}'
+  load "after"
+}
+
+startup() {
+  local runs=${1:-5}
+  dotnet build firmware/SevaKiosk.Firmware.Host -c Release --nologo -v quiet >/dev/null
+  load "before"
+  local times=()
+  for i in $(seq "$runs"); do
+    local dir; dir=$(mktemp -d "$data_root/sevakiosk-startup.XXXXXX"); dirs+=("$dir")
+    start_kiosk "$dir/data" "$dir/log"
+    local ms=$ready_ms host_ms; host_ms=$(grep -o 'started in [0-9]* ms' "$dir/log" | head -1 || true)
+    stop_kiosk "$kiosk_pid"
+    echo "run $i: ready for cash after $ms ms from process start (host: $host_ms)"
+    times+=("$ms")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "startup to \"ready for cash\": median %d ms, min %d ms, max %d ms over %d runs\n", a[int((NR+1)/2)], a[1], a[NR], NR}'
+  load "after"
+}
+
+idle_one() {
+  local label=$1 seconds=$2; shift 2
+  local dir; dir=$(mktemp -d "$data_root/sevakiosk-idle.XXXXXX"); dirs+=("$dir")
+  start_kiosk "$dir/data" "$dir/log" "$@"
+  # Steady state: tiered JIT recompiles the polling loops during the first half minute or so.
+  sleep "${IDLE_SETTLE:-30}"
+  local hz before after; hz=$(getconf CLK_TCK); before=$(cpu_ticks "$kiosk_pid")
+  sleep "$seconds"
+  after=$(cpu_ticks "$kiosk_pid")
+  local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$kiosk_pid/status")
+  stop_kiosk "$kiosk_pid"
+  awk -v d=$((after - before)) -v hz="$hz" -v s="$seconds" -v l="$label" -v r="$rss" \
+    'BEGIN {printf "idle CPU, %s: %.2f%% of one core (%d ticks of 1/%d s in %d s), RSS %.0f MiB\n", l, 100 * d / hz / s, d, hz, s, r / 1024}'
+}
+
+idle() {
+  local seconds=${1:-60}
+  dotnet build firmware/SevaKiosk.Firmware.Host -c Release --nologo -v quiet >/dev/null
+  dotnet build simulator/SevaKiosk.Simulator.Cli -c Release --nologo -v quiet >/dev/null
+  load "before"
+  idle_one "everything in one process (firmware, simulated validator and printer, embedded broker, demo backend)" "$seconds"
+
+  # The validator as its own process on a pty, so the firmware's figure excludes the simulated device's work.
+  local dir; dir=$(mktemp -d "$data_root/sevakiosk-idle-sim.XXXXXX"); dirs+=("$dir")
+  mkfifo "$dir/in"
+  dotnet "$sim_dll" device validator --protocol ssp --pty --channels 10,20,50,100,200,500,2000 <"$dir/in" >"$dir/out" &
+  local sim=$!; pids+=("$sim")
+  exec 7>"$dir/in"
+  for _ in $(seq 600); do grep -q '"port"' "$dir/out" 2>/dev/null && break; sleep 0.05; done
+  local port; port=$(head -1 "$dir/out" | sed 's/.*"port":"\([^"]*\)".*/\1/')
+  local sim_before; sim_before=$(cpu_ticks "$sim")
+  idle_one "firmware alone, SSP validator polled on $port (printer emulator and embedded broker still in-process)" "$seconds" --set "Validator:Port=$port"
+  local sim_after; sim_after=$(cpu_ticks "$sim")
+  echo "  (the validator simulator used $(( sim_after - sim_before )) ticks meanwhile, start-up included)"
+  exec 7>&-
+  load "after"
+}
+
+soak() {
+  local n=${1:-10000} every=${2:-}
+  dotnet build tests/Benchmarks -c Release --nologo -v quiet >/dev/null
+  load "before"
+  BENCH_DATA_DIR=$data_root dotnet "$bench_dll" soak "$n" ${every:+"$every"}
+  load "after"
+}
+
+case "${1:-}" in
+  journal|startup|idle|soak) cmd=$1; shift; "$cmd" "$@" ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
+esac
