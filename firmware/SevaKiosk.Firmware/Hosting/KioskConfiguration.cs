@@ -7,6 +7,7 @@ using SevaKiosk.Firmware.Engine;
 using SevaKiosk.Hal.Io;
 using SevaKiosk.Firmware.Updates.Ota;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Printers;
 using SevaKiosk.Protocol.EscPos;
 
 namespace SevaKiosk.Firmware.Hosting;
@@ -345,16 +346,48 @@ public static partial class KioskConfiguration
 
     private static void CheckPrinter(PrinterSettings p)
     {
+        const string Section = PrinterSettings.Section;
         try
         {
             PrinterProfiles.Get(p.Profile);
         }
         catch (ArgumentException ex)
         {
-            throw new KioskConfigurationException("Printer:Profile", ex.Message);
+            throw new KioskConfigurationException($"{Section}:Profile", ex.Message);
         }
 
-        CheckSerial(p.Serial, "Printer:Serial");
+        CheckSerial(p.Serial, $"{Section}:Serial");
+        try
+        {
+            PrinterSettings.ParseFlowControl(p.FlowControl);
+        }
+        catch (ArgumentException)
+        {
+            throw new KioskConfigurationException($"{Section}:FlowControl", $"'{p.FlowControl}' is not one of {string.Join(", ", PrinterSettings.FlowControlNames)}");
+        }
+
+        if (p.ChunkBytes < 64)
+        {
+            throw new KioskConfigurationException($"{Section}:ChunkBytes", "must be at least 64");
+        }
+
+        foreach (var (value, key) in new[] { (p.StatusPollIntervalMs, "StatusPollIntervalMs"), (p.ReplyTimeoutMs, "ReplyTimeoutMs"), (p.JobStallTimeoutSeconds, "JobStallTimeoutSeconds") })
+        {
+            if (value <= 0)
+            {
+                throw new KioskConfigurationException($"{Section}:{key}", "must be positive");
+            }
+        }
+
+        try
+        {
+            // What is left is a combination of keys (chunks that cannot fit the profile's buffer, for example).
+            p.ToOptions();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new KioskConfigurationException(Section, ex.Message);
+        }
     }
 
     private static void CheckAgent(KioskAgentOptions agent)

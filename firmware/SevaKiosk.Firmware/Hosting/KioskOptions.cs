@@ -77,19 +77,6 @@ public sealed record ValidatorSettings
     public IReadOnlyList<long> SimulatedChannels { get; init; } = [10, 20, 50, 100, 200, 500, 2000];
 }
 
-/// <summary>The receipt printer (section <c>Printer</c>). No port = the printer emulator, rendering PNGs.</summary>
-public sealed record PrinterSettings
-{
-    public const string Section = "Printer";
-
-    public string? Port { get; init; }
-
-    public string? Serial { get; init; }
-
-    /// <summary>Printer profile name (for example <c>generic-80mm</c> or <c>generic-58mm</c>).</summary>
-    public string Profile { get; init; } = "generic-80mm";
-}
-
 /// <summary>Where the MQTT broker is (section <c>Agent</c>, shared with the agent's own options).</summary>
 public sealed record BrokerSettings
 {

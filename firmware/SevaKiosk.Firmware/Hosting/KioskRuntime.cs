@@ -353,21 +353,21 @@ public sealed partial class KioskRuntime : IAsyncDisposable
     private EscPosPrinter CreatePrinter(out IReceiptImages images)
     {
         var p = Settings.Printer;
-        PrinterProfile profile;
+        EscPosPrinterOptions options;
         try
         {
-            profile = PrinterProfiles.Get(p.Profile);
+            options = p.ToOptions();
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
-            throw new DeviceConfigurationException("Printer:Profile", ex.Message);
+            throw new DeviceConfigurationException(PrinterSettings.Section, ex.Message);
         }
 
-        var options = new EscPosPrinterOptions { Profile = profile };
+        var profile = options.Profile;
         var logger = Loggers.CreateLogger<EscPosPrinter>();
         if (!string.IsNullOrWhiteSpace(p.Port))
         {
-            var printer = new EscPosPrinter(new SerialPortLinkFactory(p.Port, p.Serial is null ? new SerialSettings { StopBits = System.IO.Ports.StopBits.One } : SerialSettings.Parse(p.Serial)), options, Time, logger);
+            var printer = new EscPosPrinter(p.CreateLink(), options, Time, logger);
             _cleanup.Add(() => printer.DisposeAsync());
             images = new RenderedReceiptImages(profile.DotsPerLine);
             return printer;

@@ -4,12 +4,12 @@ using SevaKiosk.Protocol.EscPos;
 namespace SevaKiosk.Hal.Printers;
 
 /// <summary>
-/// The receipt printer's configuration as it appears in settings (section <c>Devices:Printer</c>): plain strings and
+/// The receipt printer's configuration as it appears in settings (section <c>Printer</c>, the firmware's and kioskctl's): plain strings and
 /// numbers that bind from JSON or environment variables, turned into driver options with errors that name the key.
 /// </summary>
 public sealed record PrinterSettings
 {
-    public const string Section = "Devices:Printer";
+    public const string Section = "Printer";
 
     /// <summary>Serial port path; <c>/dev/serial/by-id/...</c> on a kiosk so it survives re-plugging.</summary>
     public string? Port { get; init; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SevaKiosk.Benchmarks.Journal;
 using SevaKiosk.Firmware.Demo;
@@ -13,7 +14,7 @@ namespace SevaKiosk.Benchmarks.Soak;
 /// <summary>
 /// <c>Benchmarks soak N [EVERY]</c>: N demo sessions back to back in one kiosk runtime, as <c>sevakiosk --demo</c> runs
 /// one: journal, agent, embedded broker and demo backend, the simulated SSP validator and the printer emulator, all
-/// in-process. The validator's mechanical timings are a tenth of the NV200's and paper runs at 2 m/s, so a session takes
+/// in-process. The validator's mechanical timings are a fortieth of the NV200's, the printer's line runs at 4 Mbaud and paper runs at 2 m/s, so a session takes
 /// a fraction of a second; everything else (fsynced commits, MQTT round trips, receipt shaping and rendering) is real.
 /// Every EVERY sessions it prints a JSON line: resident memory (VmRSS), managed heap, GC counts, outbox backlog, rate.
 /// Receipt PNGs are deleted as they are written so the disk stays flat; the journal and the ledger keep growing.
@@ -28,21 +29,29 @@ internal static class SessionSoak
         var loaded = KioskConfiguration.Load(KioskConfiguration.Build(null, [new("Kiosk:DataDirectory", data)]));
         var settings = loaded with
         {
-            Validator = loaded.Validator with { AcceptedNotes = [.. loaded.Validator.AcceptedNotes, 2000m], PollInterval = TimeSpan.FromMilliseconds(20) },
+            Validator = loaded.Validator with { AcceptedNotes = [.. loaded.Validator.AcceptedNotes, 2000m], PollInterval = TimeSpan.FromMilliseconds(10) },
+
+            // The emulator's line is paced like a 115200-baud port and the driver confirms a job by polling status every
+            // 250 ms: together most of a session. A faster line and status poll keep the soak about the rest.
+            Printer = loaded.Printer with { Serial = "4000000,8N1", StatusPollIntervalMs = 20 },
             Simulated = new SimulatedHardware(
                 v => v with
                 {
-                    ReadingTime = TimeSpan.FromMilliseconds(50),
-                    CreditDelay = TimeSpan.FromMilliseconds(40),
-                    StackingTime = TimeSpan.FromMilliseconds(80),
-                    RejectingTime = TimeSpan.FromMilliseconds(50),
+                    ReadingTime = TimeSpan.FromMilliseconds(20),
+                    CreditDelay = TimeSpan.FromMilliseconds(20),
+                    StackingTime = TimeSpan.FromMilliseconds(30),
+                    RejectingTime = TimeSpan.FromMilliseconds(20),
                 },
                 p => p with { PrintSpeedMmPerSecond = 2000 }),
         };
 
         var failures = 0;
         var started = Stopwatch.GetTimestamp();
-        await using (var kiosk = await KioskRuntime.StartAsync(settings, NullLoggerFactory.Instance, restart: () => { }))
+        // BENCH_LOG=1 logs the kiosk to the console with timestamps, to see where a session's time goes.
+        using var loggers = Environment.GetEnvironmentVariable("BENCH_LOG") == "1"
+            ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Debug))
+            : NullLoggerFactory.Instance;
+        await using (var kiosk = await KioskRuntime.StartAsync(settings, loggers, restart: () => { }))
         {
             Sample(kiosk, 0, started);
             for (var i = 1; i <= sessions; i++)

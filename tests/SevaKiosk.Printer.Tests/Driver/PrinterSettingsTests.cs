@@ -24,7 +24,7 @@ public class PrinterSettingsTests
 
         var ex = Assert.ThrowsAny<Exception>(() => settings.ToOptions());
 
-        Assert.Contains("Devices:Printer:" + key, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Printer:" + key, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class PrinterSettingsTests
     {
         var ex = Assert.Throws<ArgumentException>(() => new PrinterSettings().CreateLink());
 
-        Assert.Contains("Devices:Printer:Port", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Printer:Port", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SevaKiosk.Firmware.Agent;
 using SevaKiosk.Firmware.Hosting;
+using SevaKiosk.Hal.Printers;
 
 namespace SevaKiosk.Tools.Provision;
 
