@@ -1,10 +1,12 @@
 using System.IO.Ports;
+using SevaKiosk.Hal.Links.Tty;
 
 namespace SevaKiosk.Hal.Links;
 
 /// <summary>
-/// Opens a serial port by path (<c>/dev/serial/by-id/...</c> on a kiosk, <c>/dev/pts/N</c> against the simulator) with
-/// <see cref="System.IO.Ports.SerialPort"/> and hands its <c>BaseStream</c> to the driver.
+/// Opens a serial port by path (<c>/dev/serial/by-id/...</c> on a kiosk, <c>/dev/pts/N</c> against the simulator). On
+/// Linux the driver gets a <see cref="TtyStream"/> on the tty itself (no wake-ups while the line is quiet); elsewhere,
+/// a development machine, <see cref="System.IO.Ports.SerialPort"/>'s <c>BaseStream</c>.
 /// </summary>
 public sealed class SerialPortLinkFactory : IByteLinkFactory
 {
@@ -25,6 +27,11 @@ public sealed class SerialPortLinkFactory : IByteLinkFactory
         if (!File.Exists(_path))
         {
             throw new IOException($"Serial port {_path} does not exist (unplugged, or a wrong path in the configuration).");
+        }
+
+        if (OperatingSystem.IsLinux())
+        {
+            return ValueTask.FromResult<Stream>(TtyStream.Open(_path, _settings, TimeSpan.FromSeconds(2)));
         }
 
         var port = new SerialPort(_path, _settings.BaudRate, _settings.Parity, _settings.DataBits, _settings.StopBits)

@@ -1,4 +1,6 @@
+using System.IO.Ports;
 using SevaKiosk.Hal.Links;
+using SevaKiosk.Hal.Links.Tty;
 using SevaKiosk.Simulator.Pty;
 
 namespace SevaKiosk.Hal.Tests.Links;
@@ -54,6 +56,75 @@ public class PtySerialPortTests
         var ex = await Assert.ThrowsAsync<IOException>(async () =>
             await new SerialPortLinkFactory("/dev/serial/by-id/usb-ITL_NV200-if00", SerialSettings.Ssp).OpenAsync(CancellationToken.None));
         Assert.Contains("/dev/serial/by-id/usb-ITL_NV200-if00", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("9600,8N2", Handshake.None)]
+    [InlineData("19200,8E1", Handshake.None)]
+    [InlineData("115200,8N1", Handshake.XOnXOff)]
+    [InlineData("38400,7O1", Handshake.RequestToSend)]
+    public async Task The_kernel_holds_the_line_settings_the_configuration_asked_for(string line, Handshake handshake)
+    {
+        using var pty = PseudoTerminal.Open();
+        var asked = SerialSettings.Parse(line) with { Handshake = handshake };
+        await using var port = await new SerialPortLinkFactory(pty.SlavePath, asked).OpenAsync(CancellationToken.None);
+
+        var held = Assert.IsType<TtyStream>(port).LineSettings;
+
+        // A pty has no UART: the kernel's pty driver forces 8 data bits and no parity whatever is asked (pty.c,
+        // pty_set_termios), so those two are checked on real adapters only. Speed, stop bits and handshake it keeps.
+        Assert.Equal(asked.BaudRate, held.BaudRate);
+        Assert.Equal(asked.StopBits, held.StopBits);
+        Assert.Equal(handshake, held.Handshake);
+        Assert.Equal((8, Parity.None), (held.DataBits, held.Parity));
+    }
+
+    [Fact]
+    public async Task Bytes_that_arrive_while_no_read_is_pending_or_while_a_read_is_cancelled_wait_for_the_next_read()
+    {
+        using var pty = PseudoTerminal.Open();
+        await using var port = await new SerialPortLinkFactory(pty.SlavePath, SerialSettings.Ssp).OpenAsync(CancellationToken.None);
+
+        await pty.Master.WriteAsync(new byte[] { 1, 2 });
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50)))
+        {
+            // A driver's reply timeout racing the bytes: whatever the outcome, nothing is lost.
+            var first = new byte[8];
+            var got = 0;
+            try
+            {
+                got = await port.ReadAsync(first, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await pty.Master.WriteAsync(new byte[] { 3, 4, 5 });
+            var rest = await ReadExactlyAsync(port, 5 - got);
+            Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, first[..got].Concat(rest).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task A_device_that_goes_away_fails_the_pending_read_with_a_message_that_says_so()
+    {
+        var pty = PseudoTerminal.Open();
+        await using var port = await new SerialPortLinkFactory(pty.SlavePath, SerialSettings.Ssp).OpenAsync(CancellationToken.None);
+        var pending = port.ReadAsync(new byte[4]).AsTask();
+
+        pty.Dispose();
+
+        var ex = await Assert.ThrowsAsync<IOException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("went away", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_non_standard_rate_is_refused_with_the_rate_in_the_message()
+    {
+        using var pty = PseudoTerminal.Open();
+        var ex = await Assert.ThrowsAsync<IOException>(async () =>
+            await new SerialPortLinkFactory(pty.SlavePath, SerialSettings.Ssp with { BaudRate = 12345 }).OpenAsync(CancellationToken.None));
+        Assert.Contains("12345", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task<byte[]> ReadExactlyAsync(Stream stream, int count)
