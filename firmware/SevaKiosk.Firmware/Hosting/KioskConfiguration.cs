@@ -469,6 +469,11 @@ public static partial class KioskConfiguration
         {
             throw new KioskConfigurationException(io.PollInterval <= TimeSpan.Zero ? "KioskIo:PollInterval" : "KioskIo:Debounce", "must be positive");
         }
+
+        if (io.IdleSampleInterval < io.PollInterval)
+        {
+            throw new KioskConfigurationException("KioskIo:IdleSampleInterval", "must be at least KioskIo:PollInterval");
+        }
     }
 
     private static void CheckSerial(string? serial, string key)

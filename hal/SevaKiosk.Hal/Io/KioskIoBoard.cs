@@ -5,10 +5,11 @@ namespace SevaKiosk.Hal.Io;
 
 /// <summary>
 /// Kiosk I/O over a <see cref="GpioController"/> (a real SBC's, or one built on a simulated driver). Inputs are sampled
-/// every <see cref="KioskIoOptions.PollInterval"/> on a <see cref="TimeProvider"/> timer and debounced: a new level
-/// counts once it has held for <see cref="KioskIoOptions.Debounce"/>, and the change is stamped with the time it was
-/// first seen. Sampling rather than edge interrupts keeps debouncing deterministic under a virtual clock and works the
-/// same on every GPIO driver.
+/// on a <see cref="TimeProvider"/> timer and debounced: a new level counts once it has held for
+/// <see cref="KioskIoOptions.Debounce"/>, and the change is stamped with the time it was first seen. Edges only wake
+/// the sampler: where the driver reports them it samples every <see cref="KioskIoOptions.PollInterval"/> from an edge
+/// until every input has settled and every <see cref="KioskIoOptions.IdleSampleInterval"/> otherwise; where it does
+/// not, every PollInterval. Debouncing itself always runs on samples, so it stays deterministic under a virtual clock.
 /// </summary>
 public sealed class KioskIoBoard : IKioskIo
 {
@@ -22,6 +23,8 @@ public sealed class KioskIoBoard : IKioskIo
     private readonly Dictionary<IoInput, Debouncer> _inputs = [];
     private readonly List<IoAlarm> _pending = [];
     private ITimer? _sampler;
+    private bool _edges;
+    private bool _fast;
     private long _alarmSequence;
     private long _powerCycles;
     private int _cycling;
@@ -112,12 +115,32 @@ public sealed class KioskIoBoard : IKioskIo
         }
 
         SetServiceState(KioskServiceState.OutOfService);
-        _sampler = _time.CreateTimer(_ => Sample(), null, _options.PollInterval, _options.PollInterval);
+        lock (_gate)
+        {
+            _edges = WatchEdges();
+            _fast = !_edges;
+            var period = _edges ? _options.IdleSampleInterval : _options.PollInterval;
+            _sampler = _time.CreateTimer(_ => Sample(), null, period, period);
+        }
+
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        lock (_gate)
+        {
+            if (_edges)
+            {
+                foreach (var debouncer in _inputs.Values.Where(d => _gpio.IsPinOpen(d.Input.Pin)))
+                {
+                    _gpio.UnregisterCallbackForPinValueChangedEvent(debouncer.Input.Pin, OnEdge);
+                }
+
+                _edges = false;
+            }
+        }
+
         if (_sampler is not null)
         {
             await _sampler.DisposeAsync().ConfigureAwait(false);
@@ -226,18 +249,67 @@ public sealed class KioskIoBoard : IKioskIo
         }
     }
 
+    /// <summary>Subscribes to both edges of every input; false when the driver has no edge events.</summary>
+    private bool WatchEdges()
+    {
+        var watched = new List<int>();
+        try
+        {
+            foreach (var debouncer in _inputs.Values)
+            {
+                _gpio.RegisterCallbackForPinValueChangedEvent(debouncer.Input.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+                watched.Add(debouncer.Input.Pin);
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is NotSupportedException or NotImplementedException or InvalidOperationException or IOException)
+        {
+            foreach (var pin in watched)
+            {
+                _gpio.UnregisterCallbackForPinValueChangedEvent(pin, OnEdge);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>An edge on an input: sample at PollInterval from now until it has settled (or bounced back).</summary>
+    private void OnEdge(object sender, PinValueChangedEventArgs e)
+    {
+        lock (_gate)
+        {
+            if (_edges && !_fast && _sampler is not null)
+            {
+                _fast = true;
+                _sampler.Change(TimeSpan.Zero, _options.PollInterval);
+            }
+        }
+    }
+
     private void Sample()
     {
         var now = _time.GetUtcNow();
         var changes = new List<IoInputChange>();
         lock (_gate)
         {
+            var settled = true;
             foreach (var (kind, debouncer) in _inputs)
             {
                 if (debouncer.Sample(IsActive(debouncer.Input), now, _options.Debounce) is { } since)
                 {
                     changes.Add(new IoInputChange(kind, debouncer.Stable, since));
                 }
+
+                settled &= !debouncer.Changing;
+            }
+
+            if (_edges && _sampler is not null && _fast != !settled)
+            {
+                // Fast while an input is between levels; back to the idle rate once all have settled.
+                _fast = !settled;
+                var period = _fast ? _options.PollInterval : _options.IdleSampleInterval;
+                _sampler.Change(period, period);
             }
         }
 
@@ -345,6 +417,9 @@ public sealed class KioskIoBoard : IKioskIo
         public InputPin Input { get; } = input;
 
         public bool Stable { get; private set; } = initial;
+
+        /// <summary>A new level has been seen and is waiting out the debounce time.</summary>
+        public bool Changing => _candidate is not null;
 
         /// <summary>Returns the time the new level was first seen when it has just been accepted; otherwise null.</summary>
         public DateTimeOffset? Sample(bool level, DateTimeOffset now, TimeSpan debounce)

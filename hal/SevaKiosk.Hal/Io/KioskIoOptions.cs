@@ -71,8 +71,15 @@ public sealed record KioskIoOptions
     /// <summary>An input must hold a new level this long before it counts (switch bounce, vibration).</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How often inputs are sampled.</summary>
+    /// <summary>How often inputs are sampled while one is changing (with a driver that has no edge events: always).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// With a GPIO driver that reports edges (libgpiod on a board, the simulated driver): how often inputs are sampled
+    /// while nothing changes, a safety net for an edge the driver missed. An edge switches sampling to
+    /// <see cref="PollInterval"/> until every input has settled, so an idle board costs one wake-up a second, not a hundred.
+    /// </summary>
+    public TimeSpan IdleSampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long the validator stays unpowered during a power cycle.</summary>
     public TimeSpan RelayOffTime { get; init; } = TimeSpan.FromSeconds(3);
@@ -118,6 +125,11 @@ public sealed record KioskIoOptions
         if (PollInterval <= TimeSpan.Zero)
         {
             throw new DeviceConfigurationException($"{section}:PollInterval", "must be positive");
+        }
+
+        if (IdleSampleInterval < PollInterval)
+        {
+            throw new DeviceConfigurationException($"{section}:IdleSampleInterval", "must be at least PollInterval");
         }
 
         if (RelayOffTime <= TimeSpan.Zero)

@@ -47,6 +47,44 @@ public sealed class KioskIoBoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_level_change_whose_edge_the_driver_missed_is_still_seen_by_the_idle_sampling()
+    {
+        var openedAt = _time.GetUtcNow();
+        _driver.DriveWithoutEdge(17, PinValue.High);
+
+        // Idle: sampled every second, then at the poll interval until the debounce time has passed.
+        Run(PinMap.IdleSampleInterval + PinMap.Debounce + TimeSpan.FromMilliseconds(20));
+
+        var change = Assert.Single(_changes);
+        Assert.Equal((IoInput.Door, true), (change.Input, change.Active));
+        Assert.InRange(change.At - openedAt, TimeSpan.Zero, PinMap.IdleSampleInterval);
+        Assert.Equal(IoAlarmKind.DoorOpened, Assert.Single(_alarms).Kind);
+    }
+
+    [Fact]
+    public async Task On_a_driver_without_edge_events_inputs_are_sampled_at_the_poll_interval_and_debounced_the_same()
+    {
+        var driver = new SimulatedGpioDriver(reportsEdges: false);
+        driver.Drive(17, PinValue.Low);
+        driver.Drive(27, PinValue.Low);
+        var changes = new List<IoInputChange>();
+        await using var board = new KioskIoBoard(new GpioController(driver), PinMap, _time, shouldDispose: true);
+        board.InputChanged += (_, e) => changes.Add(e.Change);
+        await board.StartAsync(CancellationToken.None);
+
+        var removedAt = _time.GetUtcNow();
+        driver.Drive(27, PinValue.High);
+        Run(TimeSpan.FromMilliseconds(40));
+        Assert.Empty(changes);
+        Run(TimeSpan.FromMilliseconds(30));
+
+        var change = Assert.Single(changes);
+        Assert.Equal((IoInput.CashBox, false), (change.Input, change.Active));
+        Assert.InRange(change.At - removedAt, TimeSpan.Zero, PinMap.PollInterval);
+        Assert.Equal(CashBoxPresence.Removed, board.Status.CashBox);
+    }
+
+    [Fact]
     public void A_door_opening_is_debounced_stamped_with_its_first_edge_and_raised_as_an_alarm_and_fault()
     {
         var openedAt = _time.GetUtcNow();

@@ -15,7 +15,15 @@ public sealed class SimulatedGpioDriver : GpioDriver
     private readonly Dictionary<int, PinState> _pins = [];
     private readonly int _pinCount;
 
-    public SimulatedGpioDriver(int pinCount = 54) => _pinCount = pinCount;
+    /// <param name="reportsEdges">False: a driver without edge events (sysfs without interrupts, some expanders), whose
+    /// callback registration throws <see cref="NotSupportedException"/> as such drivers do.</param>
+    public SimulatedGpioDriver(int pinCount = 54, bool reportsEdges = true)
+    {
+        _pinCount = pinCount;
+        ReportsEdges = reportsEdges;
+    }
+
+    public bool ReportsEdges { get; }
 
     /// <summary>An output pin changed level: (pin, new level).</summary>
     public event Action<int, PinValue>? OutputChanged;
@@ -23,7 +31,12 @@ public sealed class SimulatedGpioDriver : GpioDriver
     protected override int PinCount => _pinCount;
 
     /// <summary>Drives an input pin from outside (a switch closing, a test). Null releases it to its pull resistor.</summary>
-    public void Drive(int pinNumber, PinValue? level)
+    public void Drive(int pinNumber, PinValue? level) => Drive(pinNumber, level, edge: true);
+
+    /// <summary>Changes an input's level without an edge event: an edge the driver's detection missed (a glitch, a lost interrupt).</summary>
+    public void DriveWithoutEdge(int pinNumber, PinValue? level) => Drive(pinNumber, level, edge: false);
+
+    private void Drive(int pinNumber, PinValue? level, bool edge)
     {
         List<(PinChangeEventHandler Handler, PinEventTypes Type)> callbacks = [];
         lock (_gate)
@@ -32,7 +45,7 @@ public sealed class SimulatedGpioDriver : GpioDriver
             var before = InputLevel(pin);
             pin.Driven = level;
             var after = InputLevel(pin);
-            if (before == after || !pin.Open || pin.Mode == PinMode.Output)
+            if (before == after || !pin.Open || pin.Mode == PinMode.Output || !edge)
             {
                 return;
             }
@@ -177,6 +190,11 @@ public sealed class SimulatedGpioDriver : GpioDriver
 
     protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback)
     {
+        if (!ReportsEdges)
+        {
+            throw new NotSupportedException("This GPIO driver has no edge events.");
+        }
+
         lock (_gate)
         {
             RequireOpen(pinNumber).Callbacks.Add((callback, eventTypes));
