@@ -14,7 +14,11 @@ public sealed class CashAcceptorJournal : ICashAcceptorObserver
 {
     private readonly KioskJournal _journal;
     private readonly ILogger _logger;
+    // A cash-in's events all arrive before the engine starts the next session; the last few are kept so a late event
+    // still finds its session, and the map stays bounded however long the kiosk runs (it grew by one per session).
+    private const int KeptBindings = 8;
     private readonly ConcurrentDictionary<Guid, string> _sessions = new();
+    private readonly ConcurrentQueue<Guid> _bound = new();
     // 0 = no note in escrow (journal ids start at 1); a plain long so reads and writes are atomic across threads.
     private long _escrowNoteId;
 
@@ -30,7 +34,15 @@ public sealed class CashAcceptorJournal : ICashAcceptorObserver
     /// <summary>The journal id of the note now in escrow (set when its NOTE_ESCROWED was journaled).</summary>
     public long? EscrowNoteId => Volatile.Read(ref _escrowNoteId) is var id and > 0 ? id : null;
 
-    public void Bind(Guid cashInTransaction, string sessionId) => _sessions[cashInTransaction] = sessionId;
+    public void Bind(Guid cashInTransaction, string sessionId)
+    {
+        _sessions[cashInTransaction] = sessionId;
+        _bound.Enqueue(cashInTransaction);
+        while (_bound.Count > KeptBindings && _bound.TryDequeue(out var oldest))
+        {
+            _sessions.TryRemove(oldest, out _);
+        }
+    }
 
     public ValueTask OnEventAsync(CashAcceptorEvent e, CancellationToken cancellationToken)
     {

@@ -242,10 +242,13 @@ public sealed class SessionEngine
 
         _observer.Bind(cashIn.Id, sessionId);
         _observer.Journaled += OnJournaled;
+
+        // The citizen's Done/Cancel wait belongs to this cash-in: it ends with it, not with the kiosk.
+        using var actionScope = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
             await citizen.ShowAsync(new KioskMessage("insert-notes", $"Insert notes: {policy.Total} due", policy.Total), ct).ConfigureAwait(false);
-            var action = citizen.WaitForActionAsync(ct);
+            var action = citizen.WaitForActionAsync(actionScope.Token);
             while (true)
             {
                 var credited = _journal.CreditedTotal(sessionId, policy.Total.Currency);
@@ -261,9 +264,13 @@ public sealed class SessionEngine
                     return await cashIn.RollbackAsync(ct).ConfigureAwait(false);
                 }
 
-                var tick = Task.Delay(idle, _time, ct);
+                // The inactivity timer is re-armed on every wake; cancel each one as the loop moves on, or every note
+                // would leave a timer of up to InactivityTimeout behind it.
+                using var tickCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var tick = Task.Delay(idle, _time, tickCts.Token);
                 var wake = progress.WaitAsync(ct);
                 var first = await Task.WhenAny(action, cashIn.Completion, tick, wake).ConfigureAwait(false);
+                await tickCts.CancelAsync().ConfigureAwait(false);
                 if (first == cashIn.Completion)
                 {
                     return await cashIn.Completion.ConfigureAwait(false);
@@ -280,6 +287,7 @@ public sealed class SessionEngine
         finally
         {
             _observer.Journaled -= OnJournaled;
+            await actionScope.CancelAsync().ConfigureAwait(false);
         }
     }
 
