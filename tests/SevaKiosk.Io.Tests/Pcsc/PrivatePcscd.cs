@@ -53,7 +53,7 @@ public sealed class PrivatePcscd : IAsyncLifetime
 
         var script = $"ip link set lo up && mount -t tmpfs tmpfs /run && mkdir -p /run/pcscd && mount --bind '{run}' /run/pcscd && exec /usr/sbin/pcscd --foreground --info -c '{conf}' > '{LogPath}' 2>&1";
         var start = new ProcessStartInfo("timeout") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-s", "KILL", "600", "unshare", "--mount", "--net", "--fork", "--kill-child=SIGKILL", "sh", "-c", script })
+        foreach (var arg in new[] { "-s", "KILL", "3600", "unshare", "--mount", "--net", "--fork", "--kill-child=SIGKILL", "sh", "-c", script })
         {
             start.ArgumentList.Add(arg);
         }

@@ -43,11 +43,22 @@ public sealed class PcscCardReader : CardReaderBase
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _watcher?.Cancel();
-        if (_worker is not null)
+        if (_worker is null)
         {
-            await _worker.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        // SCardCancel interrupts only a wait already in progress. The watcher may be between its stop check and
+        // SCardGetStatusChange (an endless wait), so cancel again until it has left; one cancel could be lost and
+        // leave the stop hanging for as long as pcscd runs (the PC/SC tests caught it under load).
+        while (!_worker.IsCompleted)
+        {
+            _watcher?.Cancel();
+            await Task.WhenAny(_worker, Task.Delay(TimeSpan.FromMilliseconds(100), Time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        await _worker.ConfigureAwait(false);
     }
 
     public override async ValueTask DisposeAsync()
