@@ -4,7 +4,7 @@
 #                           and fsyncs per commit counted with strace around N commits
 #   startup [RUNS=5]        `sevakiosk run` from process start to the log line "ready for cash", no hardware
 #   idle [SECONDS=60]       CPU of the running firmware while idle with every device polled, from /proc/PID/stat, after
-#                           IDLE_SETTLE (30) s: in-process simulators (one process) and the validator on a pty (firmware alone)
+#                           IDLE_SETTLE (60) s: in-process simulators (one process) and the validator on a pty (firmware alone)
 #   soak [N=10000] [EVERY]  resident memory over N demo sessions back to back in one kiosk runtime
 # The data directory is BENCH_DATA_DIR (default /tmp); the firmware runs from a Release build.
 set -euo pipefail
@@ -83,7 +83,7 @@ idle_one() {
   local dir; dir=$(mktemp -d "$data_root/sevakiosk-idle.XXXXXX"); dirs+=("$dir")
   start_kiosk "$dir/data" "$dir/log" "$@"
   # Steady state: tiered JIT recompiles the polling loops during the first half minute or so.
-  sleep "${IDLE_SETTLE:-30}"
+  sleep "${IDLE_SETTLE:-60}"
   local hz before after; hz=$(getconf CLK_TCK); before=$(cpu_ticks "$kiosk_pid")
   sleep "$seconds"
   after=$(cpu_ticks "$kiosk_pid")
