@@ -14,7 +14,7 @@ namespace SevaKiosk.Benchmarks.Soak;
 /// <summary>
 /// <c>Benchmarks soak N [EVERY]</c>: N demo sessions back to back in one kiosk runtime, as <c>sevakiosk --demo</c> runs
 /// one: journal, agent, embedded broker and demo backend, the simulated SSP validator and the printer emulator, all
-/// in-process. The validator's mechanical timings are a fortieth of the NV200's, the printer's line runs at 4 Mbaud and paper runs at 2 m/s, so a session takes
+/// in-process. The validator's mechanical timings are about a hundredth of the NV200's and it is polled every 5 ms, the printer's line is paced as 4 Mbaud and paper runs at 2 m/s, so a session takes
 /// a fraction of a second; everything else (fsynced commits, MQTT round trips, receipt shaping and rendering) is real.
 /// Every EVERY sessions it prints a JSON line: resident memory (VmRSS), managed heap, GC counts, outbox backlog, rate.
 /// Receipt PNGs are deleted as they are written so the disk stays flat; the journal and the ledger keep growing.
@@ -29,18 +29,19 @@ internal static class SessionSoak
         var loaded = KioskConfiguration.Load(KioskConfiguration.Build(null, [new("Kiosk:DataDirectory", data)]));
         var settings = loaded with
         {
-            Validator = loaded.Validator with { AcceptedNotes = [.. loaded.Validator.AcceptedNotes, 2000m], PollInterval = TimeSpan.FromMilliseconds(10) },
+            Validator = loaded.Validator with { AcceptedNotes = [.. loaded.Validator.AcceptedNotes, 2000m], PollInterval = TimeSpan.FromMilliseconds(5) },
 
             // The emulator's line is paced like a 115200-baud port and the driver confirms a job by polling status every
-            // 250 ms: together most of a session. A faster line and status poll keep the soak about the rest.
+            // 250 ms: together most of a session. The in-process link has no baud rate; pacing it as 4 Mbaud and
+            // polling every 20 ms keeps the soak about the rest.
             Printer = loaded.Printer with { Serial = "4000000,8N1", StatusPollIntervalMs = 20 },
             Simulated = new SimulatedHardware(
                 v => v with
                 {
-                    ReadingTime = TimeSpan.FromMilliseconds(20),
-                    CreditDelay = TimeSpan.FromMilliseconds(20),
-                    StackingTime = TimeSpan.FromMilliseconds(30),
-                    RejectingTime = TimeSpan.FromMilliseconds(20),
+                    ReadingTime = TimeSpan.FromMilliseconds(10),
+                    CreditDelay = TimeSpan.FromMilliseconds(10),
+                    StackingTime = TimeSpan.FromMilliseconds(15),
+                    RejectingTime = TimeSpan.FromMilliseconds(10),
                 },
                 p => p with { PrintSpeedMmPerSecond = 2000 }),
         };

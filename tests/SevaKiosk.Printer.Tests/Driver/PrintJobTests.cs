@@ -24,6 +24,42 @@ public class PrintJobTests
     }
 
     [Fact]
+    public async Task An_emulator_that_keeps_no_pages_hands_out_every_receipt_and_holds_no_text_or_paths_of_cut_pages()
+    {
+        // The firmware's no-hardware mode: it runs for days, so nothing of a cut receipt may stay resident.
+        var output = Directory.CreateTempSubdirectory("sevakiosk-roll-");
+        try
+        {
+            await using var rig = new PrinterRig(emulator: PrinterRig.FastPrinter with { KeepPages = false, OutputDirectory = output.FullName });
+            var handed = new List<(PrintedPage Page, string? Path)>();
+            rig.Emulator.PageOutput += (page, path) =>
+            {
+                lock (handed)
+                {
+                    handed.Add((page, path));
+                }
+            };
+            await rig.Printer.StartAsync(CancellationToken.None);
+
+            foreach (var id in new[] { "K1", "K2", "K3" })
+            {
+                var result = await rig.Printer.PrintAsync(TestJobs.Long(id, 10), CancellationToken.None);
+                Assert.True(result.Printed, result.Reason);
+            }
+
+            await PrinterRig.Eventually(() => { lock (handed) { return handed.Count == 3; } }, "three pages handed out");
+            Assert.All(handed, h => Assert.True(File.Exists(h.Path), h.Path));
+            Assert.Empty(rig.Emulator.Pages);
+            Assert.Empty(rig.Emulator.TextLines);
+            Assert.Empty(rig.Emulator.PngFiles);
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Paper_running_out_mid_receipt_is_not_printed_says_how_far_and_reprints_whole_after_reload()
     {
         await using var rig = new PrinterRig();

@@ -87,6 +87,9 @@ public sealed class EscPosInterpreter
     /// <summary>Text of every printed line, in order (images shown as <c>[image]</c>): a transcript for tests and logs.</summary>
     public IReadOnlyList<string> TextLines => _textLines;
 
+    /// <summary>Drops the transcript so far (a long-running host that does not keep pages keeps no text either).</summary>
+    public void ForgetTranscript() => _textLines.Clear();
+
     /// <summary>True when the line buffer holds something not yet printed.</summary>
     public bool HasPendingLine => _rows.Any(r => r.Count > 0);
 

@@ -84,7 +84,16 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
         _font = DeviceFont.Load(_options.FontDirectory);
         _roll = new PrintedRoll(_options.WidthDots, _options.KeepPages);
         _interpreter = new EscPosInterpreter(_roll, _font, this, _options.DefaultLineSpacingDots);
-        _interpreter.PageClosed += page => _closedPages.Add(page);
+        _interpreter.PageClosed += page =>
+        {
+            _closedPages.Add(page);
+            if (!_options.KeepPages)
+            {
+                // About 80 transcript lines a receipt: kept, they grew the firmware's no-hardware mode by 5 KB a
+                // session (found by the 10,000-session soak). The page itself goes out through PageOutput.
+                _interpreter.ForgetTranscript();
+            }
+        };
         _interpreter.Notice += (command, message) => EventOccurred?.Invoke(new JsonObject
         {
             ["event"] = "notice",
@@ -801,9 +810,12 @@ public sealed class EscPosPrinterEmulator : ISimulatedDevice, IEscPosHost
             {
                 path = Path.Combine(_options.OutputDirectory, string.Create(CultureInfo.InvariantCulture, $"receipt-{index:0000}.png"));
                 await File.WriteAllBytesAsync(path, PrintedRoll.EncodePng(page)).ConfigureAwait(false);
-                lock (_gate)
+                if (_options.KeepPages)
                 {
-                    _pngFiles.Add(path);
+                    lock (_gate)
+                    {
+                        _pngFiles.Add(path);
+                    }
                 }
             }
 

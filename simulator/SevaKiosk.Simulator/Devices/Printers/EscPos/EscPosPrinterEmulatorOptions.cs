@@ -49,9 +49,11 @@ public sealed record EscPosPrinterEmulatorOptions
     public string? FontDirectory { get; init; }
 
     /// <summary>
-    /// Keep every cut page in memory (<see cref="EscPosPrinterEmulator.Pages"/>), for tests that inspect them. A host
-    /// that runs for days (the firmware's no-hardware mode) turns it off and takes each page from
-    /// <see cref="EscPosPrinterEmulator.PageOutput"/>: kept, every receipt would stay resident (about 1 MB each).
+    /// Keep every cut page in memory (<see cref="EscPosPrinterEmulator.Pages"/>) with the transcript of every line
+    /// (<see cref="EscPosPrinterEmulator.TextLines"/>) and every PNG path (<see cref="EscPosPrinterEmulator.PngFiles"/>),
+    /// for tests that inspect them. A host that runs for days (the firmware's no-hardware mode) turns it off and takes
+    /// each page from <see cref="EscPosPrinterEmulator.PageOutput"/>; the transcript then holds the open page only.
+    /// Kept, every receipt would stay resident (about 1 MB of dots and 5 KB of text each).
     /// </summary>
     public bool KeepPages { get; init; } = true;
 
