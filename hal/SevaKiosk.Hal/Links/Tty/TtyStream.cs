@@ -65,6 +65,7 @@ public sealed class TtyStream : Stream, IModemLines
             {
                 TtyNative.EACCES => new UnauthorizedAccessException($"{path}: permission denied; the kiosk user must be in the dialout group."),
                 TtyNative.ENOENT => new IOException($"Serial port {path} does not exist (unplugged, or a wrong path in the configuration)."),
+                TtyNative.EBUSY => new IOException($"{path} is in use by another process (opened exclusively)."),
                 _ => new IOException($"{path}: open failed: {TtyNative.Describe(errno)}."),
             };
         }
@@ -72,11 +73,9 @@ public sealed class TtyStream : Stream, IModemLines
         var wake = -1;
         try
         {
-            // Exclusive: a second process (a technician's terminal, a second firmware) cannot open the port and steal frames.
-            if (TtyNative.ioctl(fd, TtyNative.TIOCEXCL, null) < 0 && TtyNative.LastError == TtyNative.EBUSY)
-            {
-                throw new IOException($"{path} is in use by another process.");
-            }
+            // Exclusive: a second process (a technician's terminal, a second firmware) that opens the port gets EBUSY
+            // instead of stealing frames. (root is exempt; the kiosk service does not run as root.)
+            TtyNative.ioctl(fd, TtyNative.TIOCEXCL, null);
 
             Termios.Apply(fd, settings, path);
             TtyNative.tcflush(fd, TtyNative.TCIOFLUSH);
