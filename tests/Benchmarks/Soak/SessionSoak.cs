@@ -14,8 +14,9 @@ namespace SevaKiosk.Benchmarks.Soak;
 /// <summary>
 /// <c>Benchmarks soak N [EVERY]</c>: N demo sessions back to back in one kiosk runtime, as <c>sevakiosk --demo</c> runs
 /// one: journal, agent, embedded broker and demo backend, the simulated SSP validator and the printer emulator, all
-/// in-process. The validator's mechanical timings are about a hundredth of the NV200's and it is polled every 5 ms, the printer's line is paced as 4 Mbaud and paper runs at 2 m/s, so a session takes
-/// a fraction of a second; everything else (fsynced commits, MQTT round trips, receipt shaping and rendering) is real.
+/// in-process. The validator's mechanical timings are about a hundredth of the NV200's and it is polled every 5 ms;
+/// the printer's line is paced as 4 Mbaud and paper runs at 2 m/s, so a session takes about 0.6 s; everything else
+/// (fsynced commits, MQTT round trips, receipt shaping and rendering) is real.
 /// Every EVERY sessions it prints a JSON line: resident memory (VmRSS), managed heap, GC counts, outbox backlog, rate.
 /// Receipt PNGs are deleted as they are written so the disk stays flat; the journal and the ledger keep growing.
 /// </summary>
