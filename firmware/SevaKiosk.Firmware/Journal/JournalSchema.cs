@@ -103,6 +103,16 @@ internal static class JournalSchema
             printed_at TEXT,
             print_error TEXT,
             image_path TEXT);
+
+        -- Lookups the firmware makes per session or per poll; without these each was a scan of every row ever written,
+        -- and a kiosk writes tens of thousands of sessions a year. Created on open, so older journals get them too.
+        CREATE INDEX IF NOT EXISTS transactions_session ON transactions(session_id);
+        CREATE INDEX IF NOT EXISTS transactions_period ON transactions(period_id);
+        CREATE INDEX IF NOT EXISTS transactions_created ON transactions(created_at);
+        CREATE INDEX IF NOT EXISTS transactions_status ON transactions(payment_status, journal_seq);
+        CREATE INDEX IF NOT EXISTS transactions_unacknowledged ON transactions(journal_seq) WHERE acknowledged_at IS NULL;
+        CREATE INDEX IF NOT EXISTS sessions_open ON sessions(opened_at) WHERE closed_at IS NULL;
+        CREATE INDEX IF NOT EXISTS notes_period ON notes(period_id, state);
         """;
 
     public static void Create(SqliteConnection connection, SqliteTransaction tx)
