@@ -44,6 +44,20 @@ public class DelegatingStream(Stream inner) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 }
 
+/// <summary>A view of a stream that closes it, and hides every interface of it but <see cref="Stream"/>.</summary>
+public sealed class OwningStream(Stream inner) : DelegatingStream(inner)
+{
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
 /// <summary>A view of a stream that does not close it: for links the driver reopens but does not own.</summary>
 public sealed class NonClosingStream(Stream inner) : DelegatingStream(inner)
 {

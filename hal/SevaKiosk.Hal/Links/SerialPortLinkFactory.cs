@@ -31,7 +31,10 @@ public sealed class SerialPortLinkFactory : IByteLinkFactory
 
         if (OperatingSystem.IsLinux())
         {
-            return ValueTask.FromResult<Stream>(TtyStream.Open(_path, _settings, TimeSpan.FromSeconds(2)));
+            var tty = TtyStream.Open(_path, _settings, TimeSpan.FromSeconds(2));
+
+            // Drivers test for modem lines with `is IModemLines`: a tty without them (a pty) must not claim them.
+            return ValueTask.FromResult<Stream>(tty.HasModemLines ? tty : new OwningStream(tty));
         }
 
         var port = new SerialPort(_path, _settings.BaudRate, _settings.Parity, _settings.DataBits, _settings.StopBits)

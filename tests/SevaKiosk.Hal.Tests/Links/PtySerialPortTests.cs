@@ -67,9 +67,9 @@ public class PtySerialPortTests
     {
         using var pty = PseudoTerminal.Open();
         var asked = SerialSettings.Parse(line) with { Handshake = handshake };
-        await using var port = await new SerialPortLinkFactory(pty.SlavePath, asked).OpenAsync(CancellationToken.None);
+        await using var port = TtyStream.Open(pty.SlavePath, asked);
 
-        var held = Assert.IsType<TtyStream>(port).LineSettings;
+        var held = port.LineSettings;
 
         // A pty has no UART: the kernel's pty driver forces 8 data bits and no parity whatever is asked (pty.c,
         // pty_set_termios), so those two are checked on real adapters only. Speed, stop bits and handshake it keeps.
@@ -116,6 +116,22 @@ public class PtySerialPortTests
 
         var ex = await Assert.ThrowsAsync<IOException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Contains("went away", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pty_has_no_modem_lines_and_the_port_it_opens_does_not_claim_any()
+    {
+        // The printer driver raises printer.flow-control.unsupported for DSR flow control on a link without them.
+        using var pty = PseudoTerminal.Open();
+        await using (var tty = TtyStream.Open(pty.SlavePath, SerialSettings.Ssp))
+        {
+            Assert.False(tty.HasModemLines);
+            Assert.Throws<IOException>(() => tty.DsrHolding);
+        }
+
+        // Opened one after the other: the port is exclusive (TIOCEXCL) for anyone but root.
+        await using var port = await new SerialPortLinkFactory(pty.SlavePath, SerialSettings.Ssp).OpenAsync(CancellationToken.None);
+        Assert.False(port is IModemLines);
     }
 
     [Fact]

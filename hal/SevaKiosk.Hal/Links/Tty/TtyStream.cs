@@ -115,6 +115,16 @@ public sealed class TtyStream : Stream, IModemLines
         set => throw new NotSupportedException();
     }
 
+    /// <summary>The tty answers the modem-status ioctl (a UART or USB adapter); a pseudo-terminal does not.</summary>
+    public unsafe bool HasModemLines
+    {
+        get
+        {
+            int lines;
+            return !_closed && TtyNative.ioctl(_fd, TtyNative.TIOCMGET, &lines) == 0;
+        }
+    }
+
     /// <summary>DSR from the modem-status ioctl.</summary>
     /// <exception cref="IOException">The tty has no modem lines (a pseudo-terminal, some USB adapters).</exception>
     public unsafe bool DsrHolding
