@@ -34,7 +34,15 @@ public class Id003DriverCaptureTests
         var unit = Task.Run(() => sim.RunAsync(device, stop.Token));
         var events = new Events();
         Id003LinkStatistics link;
-        await using (var driver = new Id003CashAcceptor(StreamLinkFactory.Fixed(tap), new Id003Options { PollInterval = TimeSpan.FromMilliseconds(50), InitPause = TimeSpan.FromMilliseconds(50) }))
+        await using (var driver = new Id003CashAcceptor(StreamLinkFactory.Fixed(tap), new Id003Options
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            InitPause = TimeSpan.FromMilliseconds(50),
+
+            // The decoder is under test, not the link's timing: a reply window of 1 s rather than the unit's 150 ms keeps
+            // a loaded CI machine from turning replies late (each late one is an unpaired frame on the wire).
+            ResponseTimeout = TimeSpan.FromSeconds(1),
+        }))
         {
             using (var started = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
             {
@@ -64,10 +72,10 @@ public class Id003DriverCaptureTests
         Assert.All(records, r => Assert.Equal(TraceRecordKind.Frame, r.Kind));
         Assert.All(records, r => Assert.Null(r.Error));
 
-        // On a loaded machine a reply can miss the driver's 150 ms window: the retransmission then crosses it, and one
-        // reply (and, behind an echoing adapter, one echo) arrives unasked for. Only those may be unpaired.
+        // Should a reply still miss the window, the retransmission crosses it and the unit's frames arrive unasked for:
+        // the driver counts each as a retransmission or a stale frame. Only those may be unpaired; with none, none may.
         var unpaired = records.Count(r => r.Direction == TraceDirection.Device && r.Name != "ECHO" && r.ReplyTo is null);
-        Assert.True(unpaired <= 2 * link.Retransmissions, $"{unpaired} unpaired replies, {link}");
+        Assert.True(unpaired <= link.Retransmissions + link.StaleFrames, $"{unpaired} unpaired replies, {link}");
         Assert.Equal(echoingAdapter, records.Any(r => r.Name == "ECHO"));
         Assert.DoesNotContain(records, r => r.Name.StartsWith("POWER_UP_WITH", StringComparison.Ordinal));
         var vendValid = records.First(r => r.Name == "VEND_VALID");
