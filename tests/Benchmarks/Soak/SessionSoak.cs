@@ -108,12 +108,16 @@ internal static class SessionSoak
     private static void Sample(KioskRuntime kiosk, int done, long started)
     {
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (mallocHeld, mallocInUse) = NativeHeap.Malloc();
         Console.WriteLine(new JsonObject
         {
             ["sessions"] = done,
             ["seconds"] = Math.Round(seconds, 1),
             ["rssMiB"] = Math.Round(ResidentBytes() / 1048576.0, 1),
             ["managedMiB"] = Math.Round(GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, 1),
+            ["sqliteMiB"] = Math.Round(NativeHeap.SqliteBytes() / 1048576.0, 1),
+            ["mallocHeldMiB"] = Math.Round(mallocHeld / 1048576.0, 1),
+            ["mallocInUseMiB"] = Math.Round(mallocInUse / 1048576.0, 1),
             ["gen0"] = GC.CollectionCount(0),
             ["gen2"] = GC.CollectionCount(2),
             ["unacknowledged"] = kiosk.Journal.UnacknowledgedTransactions().Count,
