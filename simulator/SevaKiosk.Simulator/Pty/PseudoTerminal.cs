@@ -1,4 +1,5 @@
 using System.Text;
+using SevaKiosk.Interop;
 
 namespace SevaKiosk.Simulator.Pty;
 
@@ -36,7 +37,7 @@ public sealed unsafe class PseudoTerminal : IDisposable
             throw new PlatformNotSupportedException("Pseudo-terminals are only supported on Linux.");
         }
 
-        var master = LibC.posix_openpt(LibC.O_RDWR | LibC.O_NOCTTY);
+        var master = LibC.posix_openpt(Posix.O_RDWR | Posix.O_NOCTTY);
         LibC.ThrowIfError(master, "posix_openpt");
         try
         {
@@ -46,7 +47,7 @@ public sealed unsafe class PseudoTerminal : IDisposable
             LibC.ThrowIfError(LibC.ptsname_r(master, name, 128), "ptsname_r");
             var path = Encoding.ASCII.GetString(name, new ReadOnlySpan<byte>(name, 128).IndexOf((byte)0));
 
-            var slave = LibC.open(path, LibC.O_RDWR | LibC.O_NOCTTY);
+            var slave = Posix.open(path, Posix.O_RDWR | Posix.O_NOCTTY);
             LibC.ThrowIfError(slave, $"open {path}");
             MakeRaw(slave);
             MakeRaw(master);
@@ -54,7 +55,7 @@ public sealed unsafe class PseudoTerminal : IDisposable
         }
         catch
         {
-            LibC.close(master);
+            Posix.close(master);
             throw;
         }
     }
@@ -68,14 +69,14 @@ public sealed unsafe class PseudoTerminal : IDisposable
 
         _disposed = true;
         Master.Dispose();
-        LibC.close(_slaveFd);
+        Posix.close(_slaveFd);
     }
 
     private static void MakeRaw(int fd)
     {
-        var termios = stackalloc byte[LibC.TermiosSize];
-        LibC.ThrowIfError(LibC.tcgetattr(fd, termios), "tcgetattr");
-        LibC.cfmakeraw(termios);
-        LibC.ThrowIfError(LibC.tcsetattr(fd, LibC.TCSANOW, termios), "tcsetattr");
+        var termios = stackalloc byte[Posix.TermiosBufferSize];
+        LibC.ThrowIfError(Posix.tcgetattr(fd, termios), "tcgetattr");
+        Posix.cfmakeraw(termios);
+        LibC.ThrowIfError(Posix.tcsetattr(fd, Posix.TCSANOW, termios), "tcsetattr");
     }
 }

@@ -1,3 +1,5 @@
+using SevaKiosk.Interop;
+
 namespace SevaKiosk.Simulator.Pty;
 
 /// <summary>
@@ -59,13 +61,13 @@ public sealed unsafe class PtyStream : Stream
             while (done < buffer.Length)
             {
                 ObjectDisposedException.ThrowIf(_closed, this);
-                var n = LibC.write(_fd, p + done, buffer.Length - done);
+                var n = Posix.write(_fd, p + done, buffer.Length - done);
                 if (n < 0)
                 {
-                    var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                    if (errno is LibC.EINTR or LibC.EAGAIN)
+                    var errno = Posix.LastError;
+                    if (errno is Posix.EINTR or Posix.EAGAIN)
                     {
-                        WaitFor(LibC.POLLOUT, CancellationToken.None);
+                        WaitFor(Posix.POLLOUT, CancellationToken.None);
                         continue;
                     }
 
@@ -103,7 +105,7 @@ public sealed unsafe class PtyStream : Stream
 
             // Give a reader in poll() one slice to notice before the descriptor number can be reused.
             Thread.Sleep(PollSliceMilliseconds + 10);
-            LibC.close(_fd);
+            Posix.close(_fd);
         }
 
         base.Dispose(disposing);
@@ -118,27 +120,27 @@ public sealed unsafe class PtyStream : Stream
 
         while (true)
         {
-            if (!WaitFor(LibC.POLLIN, cancellationToken))
+            if (!WaitFor(Posix.POLLIN, cancellationToken))
             {
                 return 0;
             }
 
             fixed (byte* p = buffer)
             {
-                var n = LibC.read(_fd, p, buffer.Length);
+                var n = Posix.read(_fd, p, buffer.Length);
                 if (n >= 0)
                 {
                     return (int)n;
                 }
             }
 
-            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (errno is LibC.EINTR or LibC.EAGAIN)
+            var errno = Posix.LastError;
+            if (errno is Posix.EINTR or Posix.EAGAIN)
             {
                 continue;
             }
 
-            if (errno == LibC.EIO)
+            if (errno == Posix.EIO)
             {
                 // No slave open (cannot happen while PseudoTerminal holds one); treat as end of stream.
                 return 0;
@@ -151,7 +153,7 @@ public sealed unsafe class PtyStream : Stream
     /// <summary>Waits until the descriptor is ready; false when the stream was closed.</summary>
     private bool WaitFor(short events, CancellationToken cancellationToken)
     {
-        var fds = new LibC.PollFd { Fd = _fd, Events = events };
+        var fds = new Posix.PollFd { Fd = _fd, Events = events };
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -161,13 +163,13 @@ public sealed unsafe class PtyStream : Stream
             }
 
             fds.Revents = 0;
-            var r = LibC.poll(&fds, 1, PollSliceMilliseconds);
+            var r = Posix.poll(&fds, 1, PollSliceMilliseconds);
             if (r > 0)
             {
                 return true;
             }
 
-            if (r < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != LibC.EINTR)
+            if (r < 0 && Posix.LastError != Posix.EINTR)
             {
                 LibC.ThrowIfError(r, "poll");
             }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Ports;
+using SevaKiosk.Interop;
 
 namespace SevaKiosk.Hal.Links.Tty;
 
@@ -10,7 +11,7 @@ namespace SevaKiosk.Hal.Links.Tty;
 /// </summary>
 internal static unsafe class Termios
 {
-    private const int Size = 256;
+    private const int Size = Posix.TermiosBufferSize;
     private const int IFlag = 0;
     private const int CFlag = 8;
     private const int ControlChars = 17;
@@ -38,8 +39,8 @@ internal static unsafe class Termios
         var speed = SpeedCode(settings.BaudRate);
         var t = stackalloc byte[Size];
         new Span<byte>(t, Size).Clear();
-        Check(TtyNative.tcgetattr(fd, t), "tcgetattr", path);
-        TtyNative.cfmakeraw(t);
+        Check(Posix.tcgetattr(fd, t), "tcgetattr", path);
+        Posix.cfmakeraw(t);
         Check(TtyNative.cfsetispeed(t, speed), "cfsetispeed", path);
         Check(TtyNative.cfsetospeed(t, speed), "cfsetospeed", path);
 
@@ -69,7 +70,7 @@ internal static unsafe class Termios
         // Non-blocking descriptor, readiness from poll(): read returns what has arrived.
         span[ControlChars + VMIN] = 1;
         span[ControlChars + VTIME] = 0;
-        Check(TtyNative.tcsetattr(fd, TtyNative.TCSANOW, t), "tcsetattr", path);
+        Check(Posix.tcsetattr(fd, Posix.TCSANOW, t), "tcsetattr", path);
     }
 
     /// <summary>What the kernel holds for the line now (speed, size, parity, stop bits, handshake), read back with tcgetattr.</summary>
@@ -77,7 +78,7 @@ internal static unsafe class Termios
     {
         var t = stackalloc byte[Size];
         new Span<byte>(t, Size).Clear();
-        Check(TtyNative.tcgetattr(fd, t), "tcgetattr", path);
+        Check(Posix.tcgetattr(fd, t), "tcgetattr", path);
         var span = new Span<byte>(t, Size);
         var cflag = BinaryPrimitives.ReadUInt32LittleEndian(span[CFlag..]);
         var iflag = BinaryPrimitives.ReadUInt32LittleEndian(span[IFlag..]);
@@ -138,7 +139,7 @@ internal static unsafe class Termios
     {
         if (result < 0)
         {
-            throw new IOException($"{path}: {call} failed: {TtyNative.Describe(TtyNative.LastError)}. Is it a serial port?");
+            throw new IOException($"{path}: {call} failed: {Posix.Describe(Posix.LastError)}. Is it a serial port?");
         }
     }
 }

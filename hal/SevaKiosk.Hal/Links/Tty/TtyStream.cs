@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SevaKiosk.Interop;
 
 namespace SevaKiosk.Hal.Links.Tty;
 
@@ -57,16 +58,16 @@ public sealed class TtyStream : Stream, IModemLines
             throw new PlatformNotSupportedException("TtyStream speaks to Linux ttys; use SerialPortLinkFactory elsewhere.");
         }
 
-        var fd = TtyNative.open(path, TtyNative.O_RDWR | TtyNative.O_NOCTTY | TtyNative.O_NONBLOCK | TtyNative.O_CLOEXEC);
+        var fd = Posix.open(path, Posix.O_RDWR | Posix.O_NOCTTY | Posix.O_NONBLOCK | Posix.O_CLOEXEC);
         if (fd < 0)
         {
-            var errno = TtyNative.LastError;
+            var errno = Posix.LastError;
             throw errno switch
             {
-                TtyNative.EACCES => new UnauthorizedAccessException($"{path}: permission denied; the kiosk user must be in the dialout group."),
-                TtyNative.ENOENT => new IOException($"Serial port {path} does not exist (unplugged, or a wrong path in the configuration)."),
-                TtyNative.EBUSY => new IOException($"{path} is in use by another process (opened exclusively)."),
-                _ => new IOException($"{path}: open failed: {TtyNative.Describe(errno)}."),
+                Posix.EACCES => new UnauthorizedAccessException($"{path}: permission denied; the kiosk user must be in the dialout group."),
+                Posix.ENOENT => new IOException($"Serial port {path} does not exist (unplugged, or a wrong path in the configuration)."),
+                Posix.EBUSY => new IOException($"{path} is in use by another process (opened exclusively)."),
+                _ => new IOException($"{path}: open failed: {Posix.Describe(errno)}."),
             };
         }
 
@@ -81,10 +82,10 @@ public sealed class TtyStream : Stream, IModemLines
             TtyNative.tcflush(fd, TtyNative.TCIOFLUSH);
             SetModemLine(fd, TtyNative.TIOCM_DTR, settings.DtrEnable);
             SetModemLine(fd, TtyNative.TIOCM_RTS, settings.RtsEnable);
-            wake = TtyNative.eventfd(0, TtyNative.O_CLOEXEC | TtyNative.O_NONBLOCK);
+            wake = TtyNative.eventfd(0, Posix.O_CLOEXEC | Posix.O_NONBLOCK);
             if (wake < 0)
             {
-                throw new IOException($"eventfd failed: {TtyNative.Describe(TtyNative.LastError)}.");
+                throw new IOException($"eventfd failed: {Posix.Describe(Posix.LastError)}.");
             }
 
             return new TtyStream(path, fd, wake, writeTimeout ?? TimeSpan.FromSeconds(2));
@@ -93,10 +94,10 @@ public sealed class TtyStream : Stream, IModemLines
         {
             if (wake >= 0)
             {
-                TtyNative.close(wake);
+                Posix.close(wake);
             }
 
-            TtyNative.close(fd);
+            Posix.close(fd);
             throw;
         }
     }
@@ -135,7 +136,7 @@ public sealed class TtyStream : Stream, IModemLines
             int lines;
             if (TtyNative.ioctl(_fd, TtyNative.TIOCMGET, &lines) < 0)
             {
-                throw new IOException($"{_path} has no modem lines to read DSR from: {TtyNative.Describe(TtyNative.LastError)}.");
+                throw new IOException($"{_path} has no modem lines to read DSR from: {Posix.Describe(Posix.LastError)}.");
             }
 
             return (lines & TtyNative.TIOCM_DSR) != 0;
@@ -201,26 +202,26 @@ public sealed class TtyStream : Stream, IModemLines
             while (done < buffer.Length)
             {
                 ObjectDisposedException.ThrowIf(_closed, this);
-                var n = TtyNative.write(_fd, p + done, buffer.Length - done);
+                var n = Posix.write(_fd, p + done, buffer.Length - done);
                 if (n >= 0)
                 {
                     done += (int)n;
                     continue;
                 }
 
-                var errno = TtyNative.LastError;
-                if (errno == TtyNative.EINTR)
+                var errno = Posix.LastError;
+                if (errno == Posix.EINTR)
                 {
                     continue;
                 }
 
-                if (errno != TtyNative.EAGAIN)
+                if (errno != Posix.EAGAIN)
                 {
-                    throw new IOException($"{_path}: write failed: {TtyNative.Describe(errno)}.");
+                    throw new IOException($"{_path}: write failed: {Posix.Describe(errno)}.");
                 }
 
-                var ready = new TtyNative.PollFd { Fd = _fd, Events = TtyNative.POLLOUT };
-                if (TtyNative.poll(&ready, 1, (int)_writeTimeout.TotalMilliseconds) == 0)
+                var ready = new Posix.PollFd { Fd = _fd, Events = Posix.POLLOUT };
+                if (Posix.poll(&ready, 1, (int)_writeTimeout.TotalMilliseconds) == 0)
                 {
                     throw new TimeoutException($"{_path}: the line took no data for {_writeTimeout.TotalSeconds:0.#} s.");
                 }
@@ -261,8 +262,8 @@ public sealed class TtyStream : Stream, IModemLines
                 _reader.Join();
             }
 
-            TtyNative.close(_fd);
-            TtyNative.close(_wake);
+            Posix.close(_fd);
+            Posix.close(_wake);
             TaskCompletionSource? waiting;
             lock (_gate)
             {
@@ -316,22 +317,22 @@ public sealed class TtyStream : Stream, IModemLines
     private unsafe void ReadLoop()
     {
         var chunk = new byte[ChunkBytes];
-        var fds = stackalloc TtyNative.PollFd[2];
+        var fds = stackalloc Posix.PollFd[2];
         try
         {
             while (!_closed)
             {
                 _room.Wait();
-                fds[0] = new TtyNative.PollFd { Fd = _fd, Events = TtyNative.POLLIN };
-                fds[1] = new TtyNative.PollFd { Fd = _wake, Events = TtyNative.POLLIN };
-                if (TtyNative.poll(fds, 2, -1) < 0)
+                fds[0] = new Posix.PollFd { Fd = _fd, Events = Posix.POLLIN };
+                fds[1] = new Posix.PollFd { Fd = _wake, Events = Posix.POLLIN };
+                if (Posix.poll(fds, 2, -1) < 0)
                 {
-                    if (TtyNative.LastError == TtyNative.EINTR)
+                    if (Posix.LastError == Posix.EINTR)
                     {
                         continue;
                     }
 
-                    throw new IOException($"{_path}: poll failed: {TtyNative.Describe(TtyNative.LastError)}.");
+                    throw new IOException($"{_path}: poll failed: {Posix.Describe(Posix.LastError)}.");
                 }
 
                 if (_closed || fds[1].Revents != 0)
@@ -347,7 +348,7 @@ public sealed class TtyStream : Stream, IModemLines
                 nint n;
                 fixed (byte* p = chunk)
                 {
-                    n = TtyNative.read(_fd, p, chunk.Length);
+                    n = Posix.read(_fd, p, chunk.Length);
                 }
 
                 if (n > 0)
@@ -356,16 +357,16 @@ public sealed class TtyStream : Stream, IModemLines
                     continue;
                 }
 
-                var errno = n < 0 ? TtyNative.LastError : 0;
-                if (n < 0 && errno is TtyNative.EINTR or TtyNative.EAGAIN)
+                var errno = n < 0 ? Posix.LastError : 0;
+                if (n < 0 && errno is Posix.EINTR or Posix.EAGAIN)
                 {
                     continue;
                 }
 
                 // read() of 0 or EIO, with POLLHUP/POLLERR: the device is gone (USB adapter unplugged, pty closed).
-                throw new IOException(n == 0 || errno == TtyNative.EIO
+                throw new IOException(n == 0 || errno == Posix.EIO
                     ? $"{_path}: the serial device went away (unplugged or powered off)."
-                    : $"{_path}: read failed: {TtyNative.Describe(errno)}.");
+                    : $"{_path}: read failed: {Posix.Describe(errno)}.");
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
@@ -409,6 +410,6 @@ public sealed class TtyStream : Stream, IModemLines
     private unsafe void Wake()
     {
         ulong one = 1;
-        TtyNative.write(_wake, (byte*)&one, sizeof(ulong));
+        Posix.write(_wake, (byte*)&one, sizeof(ulong));
     }
 }
