@@ -41,6 +41,9 @@ public sealed class SessionEngine
     /// <summary>True while a session is running (an update must not install meanwhile).</summary>
     public bool Busy { get; private set; }
 
+    /// <summary>Raised as each session ends, however it ended: the host's hook for housekeeping between citizens.</summary>
+    public event EventHandler? SessionEnded;
+
     public async Task<SessionOutcome> RunAsync(SessionRequest request, ICitizenInterface citizen, CancellationToken cancellationToken)
     {
         if (!_service.InService)
@@ -58,6 +61,7 @@ public sealed class SessionEngine
         finally
         {
             Busy = false;
+            SessionEnded?.Invoke(this, EventArgs.Empty);
         }
     }
 

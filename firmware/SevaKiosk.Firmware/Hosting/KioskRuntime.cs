@@ -118,6 +118,7 @@ public sealed partial class KioskRuntime : IAsyncDisposable
     /// <summary>Builds and starts everything; returns when the machine is ready for cash (or reports why not).</summary>
     public static async Task<KioskRuntime> StartAsync(KioskRuntimeSettings settings, ILoggerFactory loggers, Action restart, TimeProvider? time = null, IJournalCommitHook? commitHook = null, CancellationToken cancellationToken = default)
     {
+        NativeHeap.LimitArenas(2);
         var runtime = new KioskRuntime(settings, loggers, time ?? TimeProvider.System) { _commitHook = commitHook };
         try
         {
@@ -223,6 +224,7 @@ public sealed partial class KioskRuntime : IAsyncDisposable
         ValidatorJournal = new CashAcceptorJournal(Journal, Loggers.CreateLogger<CashAcceptorJournal>());
         var backend = new AgentBillingBackend(Agent, Kiosk.MachineId);
         Engine = new SessionEngine(Journal, Validator, ValidatorJournal, backend, Receipts, Service, Settings.Sessions, Time, Loggers.CreateLogger<SessionEngine>());
+        Engine.SessionEnded += (_, _) => NativeHeap.ScheduleTrim();
 
         await Printer.StartAsync(ct).ConfigureAwait(false);
         using (var ready = CancellationTokenSource.CreateLinkedTokenSource(ct))

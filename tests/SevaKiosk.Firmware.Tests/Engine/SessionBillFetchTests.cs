@@ -44,10 +44,13 @@ public sealed class SessionBillFetchTests
             _ => _ => Task.FromException<BillDetails?>(new FormatException("bill/fetch reply is not valid JSON")),
         };
         var citizen = rig.Citizen().Inserts(500);
+        var ended = 0;
+        rig.Engine.SessionEnded += (_, _) => ended++;
 
         var outcome = await rig.RunAsync(citizen);
 
         Assert.Equal((SessionState.Failed, code), (outcome.State, outcome.Outcome));
+        Assert.Equal(1, ended);
         Assert.Equal("The bill could not be fetched; please try later.", citizen.Shown(code).Text);
         Assert.Null(citizen.BillShown);
         Assert.Equal(["SESSION_OPENED", "SESSION_CLOSED"], rig.Events(outcome.SessionId));

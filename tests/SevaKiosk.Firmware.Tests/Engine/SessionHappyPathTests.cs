@@ -16,8 +16,13 @@ public sealed class SessionHappyPathTests
     {
         await using var rig = await EngineRig.StartAsync();
         var citizen = rig.Citizen().Inserts(500, 200, 100, 50);
+        var ended = new List<bool>();
+        rig.Engine.SessionEnded += (_, _) => ended.Add(rig.Engine.Busy);
 
         var outcome = await rig.RunAsync(citizen);
+
+        // The host's between-citizens hook ran once, after the engine stopped being busy.
+        Assert.Equal([false], ended);
 
         // The citizen: the bill, the prompt, the result.
         Assert.Equal(Money.Inr(850), citizen.BillShown!.AmountDue);
