@@ -182,17 +182,22 @@ public sealed class SessionEngine
             _journal.RecordReceipt(transaction.ReceiptNo, false, "receipt by reference: printer unavailable", null);
         }
 
-        var outcome = transaction.Kind switch
+        // A refusal is not "paid": the citizen must be told the bill is still due and that the receipt is the proof of
+        // the cash the machine holds for them.
+        var (outcome, message) = transaction switch
         {
-            TransactionKind.Full => "paid",
-            TransactionKind.Partial => "partially-paid",
-            _ => "voucher",
+            { PaymentStatus: PaymentStatus.Failed } => ("payment-refused", $"The biller refused the payment; the bill is still due. Keep receipt {transaction.ReceiptNo}: it is your proof of the {transaction.Amount} paid in."),
+            { Kind: TransactionKind.Full } => ("paid", Summary(transaction)),
+            { Kind: TransactionKind.Partial } => ("partially-paid", Summary(transaction)),
+            _ => ("voucher", Summary(transaction)),
         };
-        var message = $"{transaction.Kind} {transaction.Amount} ({transaction.PaymentStatus}); receipt {transaction.ReceiptNo}";
         await citizen.ShowAsync(new KioskMessage(outcome, message, credited), ct).ConfigureAwait(false);
         _journal.CloseSession(sessionId, SessionState.Completed, outcome, message);
         return new SessionOutcome(sessionId, SessionState.Completed, outcome, message, transaction.Bill, transaction, [], [], receipt);
     }
+
+    private static string Summary(JournalTransaction transaction) =>
+        $"{transaction.Kind} {transaction.Amount} ({transaction.PaymentStatus}); receipt {transaction.ReceiptNo}";
 
     /// <summary>Posts a payment; a missed deadline leaves it pending for the recovery query, never a second post.</summary>
     internal async Task PostAsync(JournalTransaction transaction, CancellationToken ct)

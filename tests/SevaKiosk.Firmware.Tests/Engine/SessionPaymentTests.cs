@@ -125,7 +125,10 @@ public sealed class SessionPaymentTests
 
         rig.Settled(outcome, TransactionKind.Full, posted: 850, credited: 850, excess: 0, PaymentStatus.Failed);
         Assert.Equal(PaymentStatus.Failed, Assert.Single(rig.Receipts.Sent).Transaction.PaymentStatus);
-        Assert.Contains("Failed", citizen.Shown("paid").Text, StringComparison.Ordinal);
+        Assert.Equal((SessionState.Completed, "payment-refused"), (outcome.State, outcome.Outcome));
+        var told = citizen.Shown("payment-refused").Text;
+        Assert.Contains("refused", told, StringComparison.Ordinal);
+        Assert.Contains(outcome.Transaction!.ReceiptNo, told, StringComparison.Ordinal);
         rig.AssertCounted(notes: 850, posted: 0, notPosted: 850);
         Assert.Equal(0, await rig.Recovery().ResolvePendingPaymentsAsync(CancellationToken.None));
         Assert.Empty(rig.Backend.Queries);
