@@ -79,6 +79,42 @@ public class PtySerialPortTests
         Assert.Equal((8, Parity.None), (held.DataBits, held.Parity));
     }
 
+    /// <summary>
+    /// The bits the port writes into <c>c_cflag</c>/<c>c_iflag</c>, decoded by coreutils' <c>stty</c> rather than by our
+    /// own reader, so a wrong constant cannot be hidden by the same wrong constant on the way back. The pty forces
+    /// <c>cs8 -parenb</c>; every other bit stays as set, so a data-size or parity value that strayed outside those two
+    /// fields would show as a flag stty names (cstopb, parodd, cmspar, crtscts, ...).
+    /// </summary>
+    [Theory]
+    [InlineData("9600,8E1", Handshake.None, "-parodd -cmspar -cstopb -crtscts -ixon -ixoff")] // ID-003
+    [InlineData("9600,8N2", Handshake.None, "-parodd -cmspar cstopb -crtscts -ixon -ixoff")]
+    [InlineData("38400,7O1", Handshake.RequestToSend, "parodd -cmspar -cstopb crtscts -ixon -ixoff")]
+    [InlineData("19200,8M1", Handshake.None, "parodd cmspar -cstopb -crtscts -ixon -ixoff")]
+    [InlineData("19200,8S1", Handshake.None, "-parodd cmspar -cstopb -crtscts -ixon -ixoff")]
+    [InlineData("115200,8N1", Handshake.XOnXOff, "-parodd -cmspar -cstopb -crtscts ixon ixoff")]
+    public async Task Stty_reads_back_the_line_the_configuration_asked_for(string line, Handshake handshake, string flags)
+    {
+        using var pty = PseudoTerminal.Open();
+        var asked = SerialSettings.Parse(line) with { Handshake = handshake };
+        await using var port = TtyStream.Open(pty.SlavePath, asked);
+
+        // TIOCEXCL lets only a privileged process open the port a second time: the suite runs as root, as CI does.
+        var stty = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stty", ["-a", "-F", pty.SlavePath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await stty.StandardOutput.ReadToEndAsync();
+        var error = await stty.StandardError.ReadToEndAsync();
+        await stty.WaitForExitAsync();
+        Assert.True(stty.ExitCode == 0, $"stty: {error}");
+
+        var words = output.Split([' ', '\n', ';'], StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        Assert.Contains($"speed {asked.BaudRate} baud", output, StringComparison.Ordinal);
+        Assert.All(("cs8 -parenb cread clocal -hupcl " + flags).Split(' '), flag => Assert.Contains(flag, words));
+        Assert.DoesNotContain(words, w => w is "cs5" or "cs6" or "cs7");
+    }
+
     [Fact]
     public async Task Bytes_that_arrive_while_no_read_is_pending_or_while_a_read_is_cancelled_wait_for_the_next_read()
     {
