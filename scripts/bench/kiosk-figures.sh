@@ -6,6 +6,8 @@
 #   idle [SECONDS=60]       CPU of the running firmware while idle with every device polled, from /proc/PID/stat, after
 #                           IDLE_SETTLE (60) s: in-process simulators (one process) and the validator on a pty (firmware alone)
 #   soak [N=10000] [EVERY]  resident memory over N demo sessions back to back in one kiosk runtime
+#   soak-summary FILE [FROM=1000]  a soak's JSON lines as a table (every 1,000 sessions) and least-squares slopes
+#                           of RSS, malloc in use and SQLite memory per 1,000 sessions from FROM on
 # The data directory is BENCH_DATA_DIR (default /tmp); the firmware runs from a Release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -124,7 +126,38 @@ soak() {
   load "after"
 }
 
+soak_summary() {
+  local file=$1 from=${2:-1000}
+  echo "| Sessions | Seconds | RSS MiB | Managed MiB | malloc in use / held MiB | SQLite MiB | gen2 GCs | Unacknowledged |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  # One awk over the JSON lines: no jq on a bare board. Fields are read by name from each line.
+  awk -v from="$from" '
+    function field(name,   m) { return match($0, "\"" name "\":[-0-9.]+") ? substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3) : "" }
+    function fit(label, sx, sy, sxx, sxy, n) {
+      if (n < 2) return
+      printf "least-squares slope of %s from %d sessions on: %.2f MiB per 1,000 sessions (%d samples)\n", label, from, 1000 * (n * sxy - sx * sy) / (n * sxx - sx * sx), n
+    }
+    /"sessions":/ {
+      s = field("sessions"); rss = field("rssMiB"); use = field("mallocInUseMiB"); sql = field("sqliteMiB")
+      if (s % 1000 == 0) printf "| %\047d | %s | %s | %s | %s / %s | %s | %s | %s |\n", s, field("seconds"), rss, field("managedMiB"), use, field("mallocHeldMiB"), sql, field("gen2"), field("unacknowledged")
+      if (s + 0 >= from) {
+        n++; x[n] = s; r[n] = rss; u[n] = use; q[n] = sql
+        if (min == "" || rss + 0 < min) min = rss + 0
+        if (rss + 0 > max) max = rss + 0
+      }
+    }
+    /"done":/ { last = $0 }
+    END {
+      print ""
+      for (k = 1; k <= n; k++) { sx += x[k]; sxx += x[k] * x[k]; sr += r[k]; sxr += x[k] * r[k]; su += u[k]; sxu += x[k] * u[k]; sq += q[k]; sxq += x[k] * q[k] }
+      fit("RSS", sx, sr, sxx, sxr, n); fit("malloc in use", sx, su, sxx, sxu, n); fit("SQLite memory", sx, sq, sxx, sxq, n)
+      printf "RSS from %d sessions on: min %.1f, max %.1f MiB\n", from, min, max
+      if (last != "") print "end: " last
+    }' "$file"
+}
+
 case "${1:-}" in
   journal|startup|idle|soak) cmd=$1; shift; "$cmd" "$@" ;;
-  *) sed -n '2,9p' "$0"; exit 2 ;;
+  soak-summary) shift; soak_summary "$@" ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac
