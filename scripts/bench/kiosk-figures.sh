@@ -139,7 +139,7 @@ soak_summary() {
     }
     /"sessions":/ {
       s = field("sessions"); rss = field("rssMiB"); use = field("mallocInUseMiB"); sql = field("sqliteMiB")
-      if (s % 1000 == 0) printf "| %\047d | %s | %s | %s | %s / %s | %s | %s | %s |\n", s, field("seconds"), rss, field("managedMiB"), use, field("mallocHeldMiB"), sql, field("gen2"), field("unacknowledged")
+      if (s % 1000 == 0) printf "| %d | %s | %s | %s | %s / %s | %s | %s | %s |\n", s, field("seconds"), rss, field("managedMiB"), use, field("mallocHeldMiB"), sql, field("gen2"), field("unacknowledged")
       if (s + 0 >= from) {
         n++; x[n] = s; r[n] = rss; u[n] = use; q[n] = sql
         if (min == "" || rss + 0 < min) min = rss + 0
