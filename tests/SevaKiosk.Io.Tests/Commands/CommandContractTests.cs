@@ -66,6 +66,31 @@ public class CommandContractTests
     }
 
     [Fact]
+    public async Task Diag_card_reader_gives_a_reader_slow_to_answer_its_first_wake_up_more_attempts_and_says_offline_for_one_that_never_does()
+    {
+        await using var slow = new SimulatedPn532Harness();
+        slow.Device.SetSilent(true);
+        var slowRun = CardReaderDiagCommand.RunAsync(slow.PortPath, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+        // Silent past the reader's first attempt (three tries of the binding's wake-up, ~0.8 s on a quiet machine);
+        // its next comes a ReconnectInterval (2 s) later and finds it answering.
+        await Task.Delay(1500);
+        slow.Device.SetSilent(false);
+        var (slowCode, slowJson, _) = await slowRun;
+
+        Assert.Equal(3, slowCode);
+        Assert.Equal("Online", (string?)slowJson["reader"]!["state"]);
+
+        await using var mute = new SimulatedPn532Harness();
+        mute.Device.SetSilent(true);
+        var (muteCode, muteJson, muteText) = await CardReaderDiagCommand.RunAsync(mute.PortPath, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+
+        Assert.Equal(2, muteCode);
+        Assert.Equal("Offline", (string?)muteJson["reader"]!["state"]);
+        Assert.Contains("no PN532 answers", muteText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Diag_io_and_sensors_run_against_the_simulated_drivers_when_nothing_is_configured()
     {
         var (ioCode, io, ioText) = await IoDiagCommand.RunAsync(null, CancellationToken.None);

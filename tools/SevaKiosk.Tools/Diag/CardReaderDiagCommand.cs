@@ -32,6 +32,9 @@ internal static class CardReaderDiagCommand
         return command;
     }
 
+    /// <summary>How long a reader that did not answer its first wake-up gets before the command says it is offline.</summary>
+    private static readonly TimeSpan ReaderAnswerBudget = TimeSpan.FromSeconds(5);
+
     internal static async Task<(int ExitCode, JsonObject Json, string Text)> RunAsync(string port, TimeSpan wait, CancellationToken cancellationToken)
     {
         var output = new JsonObject { ["port"] = port };
@@ -52,8 +55,30 @@ internal static class CardReaderDiagCommand
         await using (reader.ConfigureAwait(false))
         {
             var presented = new TaskCompletionSource<PresentedCard>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var online = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             reader.CardPresented += (_, e) => presented.TrySetResult(e.Card);
+            reader.StatusChanged += (_, e) =>
+            {
+                if (e.Current.Device == DeviceState.Online)
+                {
+                    online.TrySetResult();
+                }
+            };
             await reader.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.State != DeviceState.Online)
+            {
+                // The reader retries every ReconnectInterval: a chip slow to answer its first wake-up (a busy board, a
+                // reader still powering up) is not an absent one, so it gets a few more attempts before the verdict.
+                try
+                {
+                    await online.Task.WaitAsync(ReaderAnswerBudget, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // Reported below as offline, with the reader's own fault.
+                }
+            }
+
             output["reader"] = new JsonObject
             {
                 ["state"] = reader.State.ToString(),
