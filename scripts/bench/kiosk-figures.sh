@@ -7,7 +7,7 @@
 #                           IDLE_SETTLE (60) s: in-process simulators (one process) and the validator on a pty (firmware alone)
 #   soak [N=10000] [EVERY]  resident memory over N demo sessions back to back in one kiosk runtime
 #   soak-summary FILE [FROM=1000]  a soak's JSON lines as a table (every 1,000 sessions) and least-squares slopes
-#                           of RSS, malloc in use and SQLite memory per 1,000 sessions from FROM on
+#                           (± standard error) of RSS, malloc in use and SQLite memory per 1,000 sessions from FROM on
 # The data directory is BENCH_DATA_DIR (default /tmp); the firmware runs from a Release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -133,9 +133,13 @@ soak_summary() {
   # One awk over the JSON lines: no jq on a bare board. Fields are read by name from each line.
   awk -v from="$from" '
     function field(name,   m) { return match($0, "\"" name "\":[-0-9.]+") ? substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3) : "" }
-    function fit(label, sx, sy, sxx, sxy, n) {
-      if (n < 2) return
-      printf "least-squares slope of %s from %d sessions on: %.2f MiB per 1,000 sessions (%d samples)\n", label, from, 1000 * (n * sxy - sx * sy) / (n * sxx - sx * sx), n
+    # Slope with its standard error, so a slope inside the samples spread reads as such: sqrt(SSE/(n-2)/Sxx).
+    function fit(label, y, sx, sy, sxx, sxy, n,   b, a, k, sse, se) {
+      if (n < 3) return
+      b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = (sy - b * sx) / n
+      for (k = 1; k <= n; k++) sse += (y[k] - a - b * x[k]) ^ 2
+      se = sqrt(sse / (n - 2) / (sxx - sx * sx / n))
+      printf "least-squares slope of %s from %d sessions on: %.2f ± %.2f MiB per 1,000 sessions (%d samples)\n", label, from, 1000 * b, 1000 * se, n
     }
     /"sessions":/ {
       s = field("sessions"); rss = field("rssMiB"); use = field("mallocInUseMiB"); sql = field("sqliteMiB")
@@ -150,7 +154,7 @@ soak_summary() {
     END {
       print ""
       for (k = 1; k <= n; k++) { sx += x[k]; sxx += x[k] * x[k]; sr += r[k]; sxr += x[k] * r[k]; su += u[k]; sxu += x[k] * u[k]; sq += q[k]; sxq += x[k] * q[k] }
-      fit("RSS", sx, sr, sxx, sxr, n); fit("malloc in use", sx, su, sxx, sxu, n); fit("SQLite memory", sx, sq, sxx, sxq, n)
+      fit("RSS", r, sx, sr, sxx, sxr, n); fit("malloc in use", u, sx, su, sxx, sxu, n); fit("SQLite memory", q, sx, sq, sxx, sxq, n)
       printf "RSS from %d sessions on: min %.1f, max %.1f MiB\n", from, min, max
       if (last != "") print "end: " last
     }' "$file"
